@@ -1,0 +1,75 @@
+"""Every check CI runs. ``nox`` runs the default list; ``nox -l`` lists them all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "tests", "matrix", "coverage", "docs", "integration"]
+
+LESSONS = ("-r", "requirements/lessons.txt")
+TESTS = ("-r", "requirements/tests.txt")
+CURRENT = ("-r", "requirements/flask.txt")
+# Each supported Flask release with the Werkzeug release it was made with.
+MATRIX = {"2.3": "2.3", "3.0": "3.0", "3.1": "3.1"}
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff==0.17.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The fast suite on the pinned current stack; warnings are errors."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    session.run("pytest", "-W", "error", "-m", "not integration", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("flask", list(MATRIX))
+def matrix(session: nox.Session, flask: str) -> None:
+    """The same suite on each supported Flask release."""
+    werkzeug = MATRIX[flask]
+    session.install(*LESSONS, *TESTS, f"flask=={flask}.*", f"werkzeug=={werkzeug}.*")
+    session.run("pytest", "-W", "error", "-m", "not integration", "-q", *session.posargs)
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """100 % of examples/, lines and branches, from the fast suite and the integration tests."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", "-q", "-W", "error", *session.posargs)
+    session.run("coverage", "combine", "-q", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site with mkdocs --strict (missing includes and bad links fail)."""
+    session.install("-r", "requirements/docs.txt")
+    with tempfile.TemporaryDirectory() as site:
+        session.run("mkdocs", "build", "--strict", "--site-dir", site)
+
+
+@nox.session
+def docs_serve(session: nox.Session) -> None:
+    """Serve the docs with live reload for an instructor: http://127.0.0.1:8000/."""
+    session.install("-r", "requirements/docs.txt")
+    session.run("mkdocs", "serve", "--dev-addr", os.environ.get("DOCS_ADDR", "127.0.0.1:8000"))
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Real processes on 127.0.0.1: flask run, curl, WSGI servers, built wheels, redis-server."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    session.run("pytest", "-W", "error", "-m", "integration", *session.posargs)

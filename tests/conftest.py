@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import flask
+import pytest
+
+import lessons
+
+
+@pytest.fixture(autouse=True)
+def _no_flask_env(monkeypatch):
+    """No FLASK_* variable from the caller's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("FLASK_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _no_context_left_pushed():
+    """Fail a test that leaves an app or request context pushed."""
+    yield
+    leaked = [
+        name
+        for name, pushed in (
+            ("request", flask.has_request_context()),
+            ("app", flask.has_app_context()),
+        )
+        if pushed
+    ]
+    assert not leaked, f"test left a context pushed: {leaked}"
+
+
+class Lesson:
+    """A lesson's app as its page sees it: one app, client and namespace per config."""
+
+    def __init__(self, example: str, config: dict, root: Path):
+        self.module = lessons.import_example(example)
+        self.page = lessons.read_page(lessons.page_for(example))
+        self.tmp = root
+        self.app = self.module.create_app(config_for(self.page, root, config))
+        self.client = self.app.test_client()
+        public = {k: v for k, v in vars(self.module).items() if not k.startswith("_")}
+        self.globs = {**public, "app": self.app}
+
+
+def config_for(page: lessons.Page, tmp: Path, extra: dict | None = None) -> dict:
+    """TESTING plus the page's ``test_config`` front matter, with {tmp} filled in."""
+    config = {"TESTING": True}
+    for key, value in (page.meta.get("test_config") or {}).items():
+        config[key] = value.format(tmp=tmp) if isinstance(value, str) else value
+    return {**config, **(extra or {})}
+
+
+@pytest.fixture(scope="session")
+def lesson_states(tmp_path_factory):
+    """Return the Lesson for (example, block config), built once per session."""
+    states: dict[tuple, Lesson] = {}
+
+    def get(example: str, config: dict) -> Lesson:
+        key = (example, tuple(sorted(config.items())))
+        if key not in states:
+            root = tmp_path_factory.mktemp(example)
+            states[key] = Lesson(example, config, root)
+        return states[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def console_dirs(tmp_path_factory):
+    """Return a per-example working folder for console blocks.
+
+    It is outside the repo (so no .env or .flaskenv of ours is found) and has
+    an ``examples`` link, so ``flask --app examples/NN_topic`` works as typed.
+    """
+    dirs: dict[str, Path] = {}
+
+    def get(example: str) -> Path:
+        if example not in dirs:
+            cwd = Path(tempfile.mkdtemp(prefix=f"{example}-", dir=tmp_path_factory.getbasetemp()))
+            (cwd / "examples").symlink_to(lessons.EXAMPLES, target_is_directory=True)
+            dirs[example] = cwd
+        return dirs[example]
+
+    return get

@@ -1,0 +1,331 @@
+"""Read lesson pages and check their executable blocks.
+
+A lesson page is docs/lessons/NN-topic.md and belongs to examples/NN_topic.
+Its fenced blocks tagged ``http``, ``pycon`` and ``console`` are claims; this
+module parses them and says whether a claim holds. docs/writing-a-lesson.md
+is the human-readable version of these rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+from flask.cli import locate_app, prepare_import
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+LESSONS = ROOT / "docs" / "lessons"
+EXECUTABLE = ("http", "pycon", "console")
+FLASK_VERSION = version("flask")
+
+# ---------------------------------------------------------------- discovery
+
+
+def example_names() -> list[str]:
+    """Every examples/NN_topic folder on disk, in order."""
+    return sorted(p.name for p in EXAMPLES.glob("[0-9][0-9]_*") if p.is_dir())
+
+
+def page_for(example: str) -> Path | None:
+    """docs/lessons/NN-*.md for examples/NN_*, or None."""
+    pages = sorted(LESSONS.glob(f"{example[:2]}-*.md"))
+    return pages[0] if pages else None
+
+
+def import_example(example: str):
+    """Import examples/<example> exactly as ``flask --app`` does."""
+    module_name = prepare_import(str(EXAMPLES / example))
+    return importlib.import_module(module_name)
+
+
+def load_with_cli(example: str):
+    """The app ``flask --app examples/<example>`` would serve."""
+    module_name = prepare_import(str(EXAMPLES / example))
+    return locate_app(module_name, None)
+
+
+# ---------------------------------------------------------------- pages
+
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})(?P<lang>[\w-]*)(?P<info>[^`]*)$")
+TITLE = re.compile(r'title="(?P<title>[^"]*)"')
+VERSION = re.compile(r"Flask\s*(?P<op>>=|<=|==|!=|≥|≤|<|>)\s*(?P<ver>\d+(?:\.\d+)*)")
+CONFIG = re.compile(r"\b(?P<key>[A-Z][A-Z0-9_]+)\s*=\s*(?P<value>True|False|None|-?\d+|'[^']*')")
+OPS = {"≥": ">=", "≤": "<="}
+
+
+@dataclass
+class Block:
+    """One fenced block of a page."""
+
+    page: Path
+    line: int  # 1-based line of the opening fence
+    lang: str
+    text: str
+    title: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.relative_to(ROOT / 'docs')}:{self.line}"
+
+    @property
+    def versions(self) -> SpecifierSet:
+        """Flask versions the block's title limits it to (all when none)."""
+        specs = [OPS.get(m["op"], m["op"]) + m["ver"] for m in VERSION.finditer(self.title)]
+        return SpecifierSet(",".join(specs))
+
+    @property
+    def config(self) -> dict:
+        """Config the title asks the lesson's app to be built with."""
+        return {m["key"]: ast.literal_eval(m["value"]) for m in CONFIG.finditer(self.title)}
+
+    def applies(self) -> bool:
+        return self.versions.contains(FLASK_VERSION, prereleases=True)
+
+
+@dataclass
+class Page:
+    path: Path
+    meta: dict = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def executable(self) -> list[Block]:
+        return [b for b in self.blocks if b.lang in EXECUTABLE]
+
+
+def read_page(path: Path) -> Page:
+    """Parse front matter and fenced blocks (indented ones too, as in admonitions)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    page = Page(path)
+    start = 0
+    if lines and lines[0] == "---":
+        end = lines.index("---", 1)
+        page.meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        start = end + 1
+    i = start
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, fence = len(m["indent"]), m["fence"]
+        body, j = [], i + 1
+        while j < len(lines) and lines[j].strip() != fence:
+            body.append(lines[j][indent:])
+            j += 1
+        title = TITLE.search(m["info"])
+        page.blocks.append(
+            Block(path, i + 1, m["lang"], "\n".join(body), title["title"] if title else "")
+        )
+        i = j + 1
+    return page
+
+
+INCLUDE = re.compile(r'--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"')
+
+
+def missing_includes(page: Page) -> list[str]:
+    """Snippet includes on the page whose file or named section does not exist."""
+    missing = []
+    for block in page.blocks:
+        for m in INCLUDE.finditer(block.text):
+            file = ROOT / m["file"]
+            section = f"[start:{m['section']}]" if m["section"] else ""
+            if not file.is_file() or section not in file.read_text():
+                missing.append(m[0])
+    return missing
+
+
+# ---------------------------------------------------------------- matching
+
+
+def matches(expected: str, actual: str) -> bool:
+    """Exact text match where ``...`` stands for any run of text.
+
+    Trailing spaces on each line and blank lines around the text are ignored.
+    """
+
+    def tidy(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+    pattern = ".*?".join(re.escape(part) for part in tidy(expected).split("..."))
+    return re.fullmatch(pattern, tidy(actual), re.DOTALL) is not None
+
+
+def body_matches(expected: str, response) -> bool:
+    """A JSON body is compared as data when the expectation parses as JSON."""
+    if response.is_json:
+        try:
+            return json.loads(expected) == response.get_json()
+        except ValueError:
+            pass
+    return matches(expected, response.get_data(as_text=True))
+
+
+# Werkzeug builds these from sets, so their order changes from run to run.
+UNORDERED_HEADERS = {"allow", "vary", "access-control-allow-methods"}
+
+
+def header_matches(name: str, expected: str, actual: str) -> bool:
+    if name.lower() in UNORDERED_HEADERS:
+        items = {i.strip() for i in expected.split(",")}
+        return items == {i.strip() for i in actual.split(",")}
+    return matches(expected, actual)
+
+
+STATUS = re.compile(r"^HTTP/\d(?:\.\d)? \d{3}")
+
+
+@dataclass
+class Exchange:
+    method: str
+    target: str
+    headers: list[tuple[str, str]]
+    body: str
+    status: str
+    expect_headers: list[tuple[str, str]]
+    expect_body: str | None
+
+
+def _head(lines: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Split header lines (up to the first blank line) from what follows."""
+    headers = []
+    for n, line in enumerate(lines):
+        if not line.strip():
+            return headers, lines[n + 1 :]
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise ValueError(f"not a header line: {line!r}")
+        headers.append((name.strip(), value.strip()))
+    return headers, []
+
+
+def parse_http(text: str) -> Exchange:
+    """Request line, headers, blank, body; then the status line, headers, blank, body."""
+    lines = text.splitlines()
+    split = next(n for n, line in enumerate(lines) if n and STATUS.match(line))
+    method, target, _ = lines[0].split(" ", 2)
+    headers, body = _head(lines[1:split])
+    expect_headers, expect_body = _head(lines[split + 1 :])
+    return Exchange(
+        method,
+        target,
+        headers,
+        "\n".join(body).strip("\n"),
+        lines[split].strip(),
+        expect_headers,
+        "\n".join(expect_body).strip("\n") or None,
+    )
+
+
+def check_http(text: str, client) -> None:
+    """Send the block's request through the test client and compare the answer."""
+    ex = parse_http(text)
+    response = client.open(
+        ex.target,
+        method=ex.method,
+        headers=ex.headers,
+        data=ex.body.encode() if ex.body else None,
+    )
+    problems = []
+    if ex.status != f"HTTP/1.1 {response.status}":
+        problems.append(f"status: expected {ex.status!r}, got 'HTTP/1.1 {response.status}'")
+    for name, value in ex.expect_headers:
+        got = response.headers.getlist(name)
+        if not any(header_matches(name, value, g) for g in got):
+            problems.append(f"header {name}: expected {value!r}, got {got!r}")
+    if ex.expect_body is not None and not body_matches(ex.expect_body, response):
+        problems.append(
+            f"body: expected\n{ex.expect_body}\n-- got --\n{response.get_data(as_text=True)}"
+        )
+    assert not problems, "\n".join(problems)
+
+
+def requests_of(page: Page) -> list[tuple[Block, Exchange]]:
+    return [(b, parse_http(b.text)) for b in page.executable if b.lang == "http"]
+
+
+def check_pycon(block: Block, globs: dict) -> None:
+    """Run the block as a doctest in the page's shared namespace."""
+    test = doctest.DocTestParser().get_doctest(
+        block.text, globs, block.id, str(block.page), block.line
+    )
+    out: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
+    runner.run(test, out=out.append, clear_globs=False)
+    assert runner.failures == 0, "".join(out)
+
+
+def parse_console(text: str) -> list[tuple[str, str]]:
+    """``$ command`` lines (``\\`` continues them) each followed by its expected output."""
+    steps: list[tuple[str, list[str]]] = []
+    lines = iter(text.splitlines())
+    for line in lines:
+        if line.startswith("$ "):
+            command = line[2:]
+            while command.endswith("\\"):
+                command = command[:-1] + "\n" + next(lines)
+            steps.append((command, []))
+        elif steps:
+            steps[-1][1].append(line)
+        elif line.strip():
+            raise ValueError(f"console block must start with '$ ': {line!r}")
+    return [(command, "\n".join(output)) for command, output in steps]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without FLASK_* variables, this venv first on PATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONWARNINGS"] = "error::DeprecationWarning"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return {**env, **extra}
+
+
+def check_console(text: str, cwd: Path) -> None:
+    """Run each ``$`` command with bash in ``cwd``; it must exit 0 and print what is shown.
+
+    A page shows a failing command as ``cmd || echo "exit status $?"``.
+    """
+    for command, expected in parse_console(text):
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=cwd,
+            env=clean_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
+        assert matches(expected, done.stdout), (
+            f"$ {command}\n-- expected --\n{expected}\n-- got --\n{done.stdout}"
+        )
+
+
+def imported_examples(example: str) -> set[str]:
+    """Other examples (or the examples folder) that an example's code imports."""
+    others = set(example_names()) - {example} | {"examples"}
+    found = set()
+    for file in (EXAMPLES / example).rglob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            found |= {n.split(".")[0] for n in names} & others
+    return found

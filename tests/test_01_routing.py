@@ -1,0 +1,34 @@
+"""Lesson 01 with a real client: curl against `flask run` on 127.0.0.1."""
+
+import shutil
+
+import pytest
+
+from servers import curl, free_port, serve
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """`flask --app examples/01_routing run` as a learner types it, on a free port."""
+    assert shutil.which("curl"), "curl is needed: apt-get install curl"
+    port = free_port()
+    command = ["flask", "--app", "examples/01_routing", "run", "--port", str(port)]
+    with serve(command, port):
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_missing_slash_is_a_308_to_the_canonical_url(base_url):
+    done = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"{base_url}/projects")
+    assert done.stdout == f"308 {base_url}/projects/"
+
+
+def test_curl_repeats_the_post_after_a_308(base_url):
+    done = curl("-L", "-d", "x=1", f"{base_url}/projects")
+    assert done.stdout == "projects (POST)\n"
+
+
+def test_a_303_after_the_login_post_is_followed_with_get(base_url):
+    done = curl("-L", "-d", "username=ada", "-w", "|%{num_redirects}", f"{base_url}/login")
+    assert done.stdout == "user ada\n|1"

@@ -1,0 +1,123 @@
+"""The one parametrised suite: the example contract, then every executable block."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+import lessons
+from conftest import config_for
+
+EXAMPLES = lessons.example_names()
+SECTIONS = ("What you'll learn", "Run it", "The code", "Try it", "Traps", "Read more")
+
+
+def page_of(example: str) -> lessons.Page:
+    path = lessons.page_for(example)
+    assert path is not None, f"examples/{example} has no page docs/lessons/{example[:2]}-*.md"
+    return lessons.read_page(path)
+
+
+# ---------------------------------------------------------------- contract
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_folder_name(example):
+    assert lessons.re.fullmatch(r"\d\d_[a-z0-9]+(_[a-z0-9]+)*", example)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_loads_through_cli_loader(example):
+    module = lessons.import_example(example)
+    built_at_import = [k for k, v in vars(module).items() if isinstance(v, Flask)]
+    assert not built_at_import, f"an app is built at import time: {built_at_import}"
+    assert isinstance(lessons.load_with_cli(example), Flask)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_factory_honours_test_config(example, tmp_path):
+    module = lessons.import_example(example)
+    config = config_for(page_of(example), tmp_path, {"CONTRACT_PROBE": example})
+    app = module.create_app(config)
+    assert app.testing
+    assert app.config["CONTRACT_PROBE"] == example
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_flask_routes_command(example, tmp_path):
+    done = subprocess.run(
+        ["flask", "--app", f"examples/{example}", "routes"],
+        cwd=lessons.ROOT,
+        env=lessons.clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_page_shape(example):
+    page = page_of(example)
+    text = page.path.read_text(encoding="utf-8")
+    missing = [s for s in SECTIONS if f"## {s}" not in text]
+    assert not missing, f"{page.path.name} lacks sections {missing}"
+    assert len(page.executable) >= 5, "a lesson page needs at least five executable blocks"
+    assert not lessons.missing_includes(page)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_rule_is_requested(example, tmp_path):
+    """Every URL rule but the app's ``static`` is requested by an http block on the page."""
+    page = page_of(example)
+    module = lessons.import_example(example)
+    rules, hit = set(), set()
+    by_config: dict[tuple, list] = {}
+    for block, exchange in lessons.requests_of(page):
+        by_config.setdefault(tuple(sorted(block.config.items())), []).append(exchange)
+    for config, exchanges in by_config.items() or [((), [])]:
+        app = module.create_app(config_for(page, tmp_path, dict(config)))
+        rules |= {(r.rule, r.endpoint) for r in app.url_map.iter_rules() if r.endpoint != "static"}
+        adapter = app.url_map.bind("localhost")
+        for ex in exchanges:
+            try:
+                rule, _ = adapter.match(ex.target.partition("?")[0], ex.method, return_rule=True)
+            except (HTTPException, RequestRedirect):
+                continue
+            hit.add((rule.rule, rule.endpoint))
+    assert not rules - hit, f"rules no http block requests: {sorted(rules - hit)}"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_imports_no_other_example(example):
+    assert not lessons.imported_examples(example)
+
+
+# ---------------------------------------------------------------- documented blocks
+
+
+def block_params():
+    for example in EXAMPLES:
+        path = lessons.page_for(example)
+        for block in lessons.read_page(path).executable if path else []:
+            skip = pytest.mark.skipif(
+                not block.applies(),
+                reason=f"claim holds for Flask {block.versions}; this is {lessons.FLASK_VERSION}",
+            )
+            yield pytest.param(example, block, id=f"{example}:{block.id}", marks=skip)
+
+
+@pytest.mark.parametrize(("example", "block"), list(block_params()))
+def test_block(example, block, lesson_states, console_dirs):
+    if block.lang == "console":
+        lessons.check_console(block.text, console_dirs(example))
+        return
+    lesson = lesson_states(example, block.config)
+    if block.lang == "http":
+        lessons.check_http(block.text, lesson.client)
+    else:
+        lessons.check_pycon(block, lesson.globs)
