@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import nox
 
@@ -15,8 +16,20 @@ nox.options.sessions = ["lint", "tests", "matrix", "coverage", "docs", "integrat
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
 CURRENT = ("-r", "requirements/flask.txt")
-# Each supported Flask release with the Werkzeug release it was made with.
-MATRIX = {"2.3": "2.3", "3.0": "3.0", "3.1": "3.1"}
+# Each supported Flask release, with the Werkzeug release it was made with and any
+# ecosystem pin that differs from requirements/lessons.txt (Flask-Caching 2.5 needs Flask 3).
+MATRIX = {
+    "2.3": ["werkzeug==2.3.*", "flask-caching==2.4.0"],
+    "3.0": ["werkzeug==3.0.*"],
+    "3.1": ["werkzeug==3.1.*"],
+}
+
+
+def pins(path: str, replaced: list[str]) -> list[str]:
+    """The requirement lines of ``path``, minus the packages ``replaced`` pins differently."""
+    names = {r.split("=")[0].lower() for r in replaced}
+    lines = [line.strip() for line in Path(path).read_text().splitlines()]
+    return [r for r in lines if r and r[0] != "#" and r.split("=")[0].lower() not in names]
 
 
 @nox.session
@@ -38,8 +51,8 @@ def tests(session: nox.Session) -> None:
 @nox.parametrize("flask", list(MATRIX))
 def matrix(session: nox.Session, flask: str) -> None:
     """The same suite on each supported Flask release."""
-    werkzeug = MATRIX[flask]
-    session.install(*LESSONS, *TESTS, f"flask=={flask}.*", f"werkzeug=={werkzeug}.*")
+    stack = [f"flask=={flask}.*", *MATRIX[flask]]
+    session.install(*pins("requirements/lessons.txt", stack), *TESTS, *stack)
     session.run("pytest", "-W", "error", "-m", "not integration", "-q", *session.posargs)
 
 
