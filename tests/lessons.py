@@ -77,7 +77,9 @@ class Block:
 
     @property
     def id(self) -> str:
-        return f"{self.page.relative_to(ROOT / 'docs')}:{self.line}"
+        docs = ROOT / "docs"
+        page = self.page.relative_to(docs) if self.page.is_relative_to(docs) else self.page.name
+        return f"{page}:{self.line}"
 
     @property
     def versions(self) -> SpecifierSet:
@@ -265,6 +267,7 @@ def check_pycon(block: Block, globs: dict) -> None:
     out: list[str] = []
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
     runner.run(test, out=out.append, clear_globs=False)
+    globs.update(test.globs)  # DocTest ran on a copy; keep what the block defined
     assert runner.failures == 0, "".join(out)
 
 
@@ -276,7 +279,7 @@ def parse_console(text: str) -> list[tuple[str, str]]:
         if line.startswith("$ "):
             command = line[2:]
             while command.endswith("\\"):
-                command = command[:-1] + "\n" + next(lines)
+                command += "\n" + next(lines)
             steps.append((command, []))
         elif steps:
             steps[-1][1].append(line)

@@ -1,0 +1,139 @@
+"""The harness itself: a wrong claim on a page must fail the suite."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, jsonify
+
+import lessons
+
+
+@pytest.fixture
+def client():
+    app = Flask(__name__)
+
+    @app.get("/hello")
+    def hello():
+        return "Hello,\nworld!   \n"
+
+    @app.get("/api/item")
+    def item():
+        return jsonify(name="x", tags=["a", "b"])
+
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [("a...c", "abbbc"), ("a...", "a\nb\nc"), ("x  \n\ny", "x\n\ny  "), ("\n\nok\n", "ok")],
+)
+def test_matches(expected, actual):
+    assert lessons.matches(expected, actual)
+
+
+@pytest.mark.parametrize(("expected", "actual"), [("abc", "abcd"), ("a...c", "abd"), ("a", "A")])
+def test_does_not_match(expected, actual):
+    assert not lessons.matches(expected, actual)
+
+
+def test_http_block_that_holds(client):
+    lessons.check_http("GET /hello HTTP/1.1\n\nHTTP/1.1 200 OK\n\nHello,\nworld!", client)
+
+
+@pytest.mark.parametrize(
+    ("block", "complaint"),
+    [
+        ("GET /hello HTTP/1.1\n\nHTTP/1.1 404 NOT FOUND", "status"),
+        ("GET /hello HTTP/1.1\n\nHTTP/1.1 200 FINE", "status"),
+        ("GET /hello HTTP/1.1\n\nHTTP/1.1 200 OK\nContent-Type: text/plain", "header"),
+        ("GET /hello HTTP/1.1\n\nHTTP/1.1 200 OK\nX-Missing: 1", "header"),
+        ("GET /hello HTTP/1.1\n\nHTTP/1.1 200 OK\n\nHello, you!", "body"),
+        ('GET /api/item HTTP/1.1\n\nHTTP/1.1 200 OK\n\n{"name": "y", "tags": ["a", "b"]}', "body"),
+        ('GET /api/item HTTP/1.1\n\nHTTP/1.1 200 OK\n\n{"name": "x"}', "body"),
+        ("DELETE /hello HTTP/1.1\n\nHTTP/1.1 405 METHOD NOT ALLOWED\nAllow: GET", "header"),
+    ],
+)
+def test_http_block_with_a_wrong_claim_fails(client, block, complaint):
+    with pytest.raises(AssertionError, match=complaint):
+        lessons.check_http(block, client)
+
+
+def test_json_body_is_compared_as_data(client):
+    expected = '{\n  "tags": ["a", "b"],\n  "name": "x"\n}'
+    lessons.check_http(f"GET /api/item HTTP/1.1\n\nHTTP/1.1 200 OK\n\n{expected}", client)
+
+
+def test_allow_is_compared_as_a_set(client):
+    block = "DELETE /hello HTTP/1.1\n\nHTTP/1.1 405 METHOD NOT ALLOWED\nAllow: OPTIONS, GET, HEAD"
+    lessons.check_http(block, client)
+
+
+def test_request_body_and_headers_are_sent():
+    app = Flask(__name__)
+
+    @app.post("/echo")
+    def echo():
+        from flask import request
+
+        return f"{request.content_type}|{request.get_data(as_text=True)}"
+
+    block = (
+        "POST /echo HTTP/1.1\nContent-Type: text/csv\n\na,b\n1,2\n\n"
+        "HTTP/1.1 200 OK\n\ntext/csv|a,b\n1,2"
+    )
+    lessons.check_http(block, app.test_client())
+
+
+def page_with(tmp_path, text: str) -> lessons.Page:
+    path = tmp_path / "99-demo.md"
+    path.write_text(text)
+    return lessons.read_page(path)
+
+
+def test_read_page_finds_blocks_titles_and_front_matter(tmp_path):
+    page = page_with(
+        tmp_path,
+        "---\ntest_config:\n  DB: '{tmp}/x'\n---\n# T\n\n"
+        '```http title="Flask ≥ 3.1 · TRAPS=True"\nGET / HTTP/1.1\n\nHTTP/1.1 200 OK\n```\n\n'
+        "!!! note\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n\n```python\nx = 1\n```\n",
+    )
+    assert page.meta == {"test_config": {"DB": "{tmp}/x"}}
+    assert [b.lang for b in page.blocks] == ["http", "pycon", "python"]
+    http, pycon = page.executable
+    assert (http.line, str(http.versions), http.config) == (7, ">=3.1", {"TRAPS": True})
+    assert pycon.text == ">>> 1 + 1\n2"
+
+
+def test_version_marker_decides_where_a_block_runs(tmp_path):
+    old, new = page_with(
+        tmp_path, '```pycon title="Flask < 1.0"\n```\n```pycon title="Flask >= 1.0"\n```\n'
+    ).blocks
+    assert (old.applies(), new.applies()) == (False, True)
+
+
+def test_pycon_block_with_a_wrong_claim_fails(tmp_path):
+    block = page_with(tmp_path, "```pycon\n>>> 1 + 1\n3\n```\n").blocks[0]
+    with pytest.raises(AssertionError, match="Expected:"):
+        lessons.check_pycon(block, {})
+
+
+def test_pycon_blocks_share_a_namespace(tmp_path):
+    first, second = page_with(
+        tmp_path, "```pycon\n>>> x = 41\n```\n```pycon\n>>> x + 1\n42\n```"
+    ).blocks
+    globs: dict = {}
+    lessons.check_pycon(first, globs)
+    lessons.check_pycon(second, globs)
+
+
+def test_console_block(tmp_path):
+    lessons.check_console(
+        "$ echo one \\\n  two\none two\n$ echo 'exit status 3'\nexit...", tmp_path
+    )
+
+
+@pytest.mark.parametrize("text", ["$ echo hi\nbye", "$ false", "$ echo $FLASK_APP\nleaked"])
+def test_console_block_with_a_wrong_claim_fails(tmp_path, monkeypatch, text):
+    monkeypatch.setenv("FLASK_APP", "leaked")
+    with pytest.raises(AssertionError):
+        lessons.check_console(text, tmp_path)
