@@ -82,6 +82,16 @@ def docs_serve(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """The robustness properties with far more generated requests, freshly random each run."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    env = {"HYPOTHESIS_PROFILE": "fuzz", "FUZZ_REQUESTS": os.environ.get("FUZZ_REQUESTS", "20000")}
+    session.run(
+        "pytest", "-q", "tests/test_robustness.py", "-k", "generated", *session.posargs, env=env
+    )
+
+
+@nox.session
 def integration(session: nox.Session) -> None:
     """Real processes on 127.0.0.1: flask run, curl, WSGI servers, built wheels, redis-server."""
     session.install(*CURRENT, *LESSONS, *TESTS)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import flask
+import psutil
 import pytest
+from hypothesis import settings
 
 import lessons
 
@@ -20,19 +24,36 @@ def _no_flask_env(monkeypatch):
             monkeypatch.delenv(name)
 
 
+def _repo_files_open() -> set[str]:
+    root = str(lessons.ROOT) + os.sep
+    return {f.path for f in psutil.Process().open_files() if f.path.startswith(root)}
+
+
 @pytest.fixture(autouse=True)
-def _no_context_left_pushed():
-    """Fail a test that leaves an app or request context pushed."""
+def _no_leaks():
+    """Fail a test that leaves a context pushed, a thread running or a repo file open."""
+    threads, files = set(threading.enumerate()), _repo_files_open()
     yield
     leaked = [
-        name
+        f"{name} context"
         for name, pushed in (
             ("request", flask.has_request_context()),
             ("app", flask.has_app_context()),
         )
         if pushed
     ]
-    assert not leaked, f"test left a context pushed: {leaked}"
+    deadline = time.monotonic() + 2
+    new = set(threading.enumerate()) - threads
+    while any(t.is_alive() for t in new) and time.monotonic() < deadline:
+        time.sleep(0.01)  # a thread the test stopped may take a moment to finish
+    leaked += [f"thread {t.name}" for t in new if t.is_alive()]
+    leaked += [f"open file {p}" for p in _repo_files_open() - files]
+    assert not leaked, f"test left behind: {leaked}"
+
+
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("fuzz", database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class Lesson:

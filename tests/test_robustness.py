@@ -1,0 +1,252 @@
+"""Every lesson app in production mode (debug and testing off) under generated hostile input.
+
+Parametrised over the examples on disk, like the contract. Properties that hold for every
+request, whatever the lesson:
+
+- no 5xx, except on a URL rule the page's front matter lists under ``fails_on_purpose``;
+- no traceback, secret key, filesystem path or file from outside the app in any body;
+- no redirect that leaves the site, whatever ``next``-like parameter was sent;
+- in a lesson with an ``/api/`` URL space, every error under ``/api/`` is JSON and keeps
+  the headers Flask's own error would carry (``Allow`` on a 405).
+
+``nox -s fuzz`` runs the same properties with far more examples (HYPOTHESIS_PROFILE=fuzz).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import lessons
+from conftest import config_for
+
+EXAMPLES = lessons.example_names()
+REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "500"))
+CANARY = "canary-5f1d2c: this file lies outside every folder a lesson may serve"
+LEAKS = [
+    ("a traceback", re.compile(r"Traceback \(most recent call last\)")),
+    ("a source path", re.compile(re.escape(str(lessons.ROOT)) + r"|site-packages|/usr/lib/py")),
+    ("/etc/passwd", re.compile(r"root:x?:0:0:")),
+    ("the canary file", re.compile(re.escape(CANARY))),
+]
+HOSTILE_TARGETS = [
+    "https://evil.example/",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "https:evil.example",
+    "http://localhost@evil.example",
+    "javascript:alert(1)",
+    "%2F%2Fevil.example",
+    "/%09/evil.example",
+    " //evil.example",
+]
+TRAVERSALS = [
+    "../canary.txt",
+    "..%2fcanary.txt",
+    "%2e%2e/canary.txt",
+    "..\\canary.txt",
+    "/etc/passwd",
+    "%2Fetc%2Fpasswd",
+    "....//canary.txt",
+    "..%252fcanary.txt",
+    "canary.txt%00.png",
+    "../../../../../../etc/passwd",
+]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND"]
+CONTENT_TYPES = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "text/plain",
+    "application/octet-stream",
+    "application/json; charset=utf-16",
+    "garbage/;;;",
+]
+BODIES = [
+    b"",
+    b"{",
+    b'{"a": ',
+    b"null",
+    b"[]",
+    b'"x"',
+    b"\xff\xfe\x00\x01",
+    b"a=%ZZ&b=%",
+    b"--xyz\r\nContent-Disposition: form-data\r\n\r\n",
+    b"username=&password=",
+]
+
+# Characters that break naive code: separators, dots, quotes, controls, non-ASCII, RTL, emoji.
+ALPHABET = list("aZ09-_.~/\\%?#&=+;:@!$'\"()*,[]{}<>|^` \t\r\n\x00\x7f") + list("éßüñ中文\u202e😀")
+header_text = st.text(st.sampled_from(ALPHABET[:-12] + ["é"]), max_size=40).map(
+    lambda t: t.translate({13: None, 10: None, 0: None})
+)
+segment = st.one_of(
+    st.text(st.sampled_from(ALPHABET), min_size=1, max_size=30),
+    st.sampled_from(TRAVERSALS + ["..", ".", "%", "%00", "~", "\u202e", "😀", "a" * 3000]),
+    st.integers(-(10**20), 10**20).map(str),
+)
+
+
+def encode(text: str) -> str:
+    """Percent-encode a segment as a browser would, keeping what is already encoded."""
+    return quote(text, safe="%/:@!$&'()*+,;=~")
+
+
+def rule_paths(app) -> list[str]:
+    """One path per URL rule, variables replaced by {} placeholders."""
+    paths = {re.sub(r"<[^>]+>", "{}", r.rule) for r in app.url_map.iter_rules()}
+    return sorted(paths)
+
+
+QUERY = st.dictionaries(
+    st.sampled_from(["next", "url", "redirect", "name", "q", "page", "filename"]),
+    st.one_of(st.sampled_from(HOSTILE_TARGETS + TRAVERSALS), header_text),
+    max_size=3,
+)
+HEADERS = st.dictionaries(
+    st.sampled_from(["Accept", "Range", "If-None-Match", "If-Modified-Since", "Cookie", "Referer"]),
+    header_text,
+    max_size=3,
+)
+METHOD = st.sampled_from(METHODS)
+CONTENT_TYPE = st.sampled_from(CONTENT_TYPES)
+EXTRA_SEGMENTS = st.lists(segment.map(encode), max_size=3)
+BODY = st.one_of(st.sampled_from(BODIES), st.binary(max_size=200))
+
+
+def requests(templates: list[str]):
+    """Generated requests: method, path, query, headers and body, often hostile."""
+    template = st.sampled_from(templates + ["/api/{}", "/{}", "/traps/{}", "/static/{}"])
+
+    @st.composite
+    def request(draw):
+        path = draw(template)
+        while "{}" in path:
+            path = path.replace("{}", encode(draw(segment)), 1)
+        extra = draw(EXTRA_SEGMENTS)
+        if extra:
+            path = "/".join([path.rstrip("/"), *extra])
+        return {
+            "method": draw(METHOD),
+            "path": path,
+            "query_string": draw(QUERY),
+            "headers": draw(HEADERS),
+            "content_type": draw(CONTENT_TYPE),
+            "data": draw(BODY),
+        }
+
+    return request()
+
+
+def production_app(example: str, tmp: Path):
+    """The lesson's app with debug and testing off, files in ``tmp``, a canary beside them."""
+    (tmp / "app").mkdir(exist_ok=True)
+    for folder in (tmp / "app", tmp, tmp.parent):
+        (folder / "canary.txt").write_text(CANARY)
+    page = lessons.read_page(lessons.page_for(example))
+    config = config_for(page, tmp / "app", {"TESTING": False, "DEBUG": False})
+    app = lessons.import_example(example).create_app(config)
+    return app, page
+
+
+def send(client, method: str, path: str, **kwargs):
+    """Send ``path`` as the raw request target a real server would see.
+
+    The test client would read ``//evil.example/x`` as a host; a WSGI server passes it on
+    as PATH_INFO, percent-decoded into latin-1, which is what this does.
+    """
+    raw = path.split("?")[0]
+    decoded = unquote_to_bytes(raw).decode("latin-1")
+    overrides = {"PATH_INFO": decoded, "REQUEST_URI": raw, "RAW_URI": raw}
+    return client.open("/", method=method, environ_overrides=overrides, **kwargs)
+
+
+def problems(app, page, response, sent) -> list[str]:
+    """Everything wrong with one response."""
+    found = []
+    body = response.get_data(as_text=True)
+    adapter = app.url_map.bind("localhost")
+    try:
+        path = unquote_to_bytes(sent["path"]).decode("latin-1")
+        rule = adapter.match(path, sent["method"], return_rule=True)[0].rule
+    except Exception:  # noqa: BLE001 - 404, 405 or redirect: no rule handled it
+        rule = None
+    if response.status_code >= 500 and rule not in (page.meta.get("fails_on_purpose") or []):
+        found.append(f"{response.status}")
+    found += [f"leaks {what}" for what, pattern in LEAKS if pattern.search(body)]
+    secret = app.config.get("SECRET_KEY")
+    if isinstance(secret, str | bytes) and len(secret) >= 8 and str(secret) in body:
+        found.append("leaks the secret key")
+    location = response.headers.get("Location")
+    if location and urlsplit(location.replace("\\", "/")).netloc not in ("", "localhost"):
+        found.append(f"redirects off-site to {location!r}")
+    has_api = any(r.rule.startswith("/api/") for r in app.url_map.iter_rules())
+    if has_api and sent["path"].startswith("/api/") and response.status_code >= 400:
+        if not response.is_json and sent["method"] != "HEAD":
+            found.append(f"{response.status} under /api/ is not JSON")
+        if response.status_code == 405 and "Allow" not in response.headers:
+            found.append("405 without Allow")
+    return found
+
+
+BATCH = 25  # requests per hypothesis example: fewer, larger examples cost far less
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_generated_requests(example, tmp_path):
+    app, page = production_app(example, tmp_path)
+    client = app.test_client()
+    sent_count = []
+
+    @settings(
+        max_examples=-(-REQUESTS // BATCH),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(batch=st.lists(requests(rule_paths(app)), min_size=BATCH, max_size=BATCH))
+    def holds(batch):
+        for sent in batch:
+            response = send(client, **sent)
+            sent_count.append(sent)
+            found = problems(app, page, response, sent)
+            assert not found, f"{sent['method']} {sent['path']} {sent['query_string']}: {found}"
+
+    holds()
+    assert len(sent_count) >= REQUESTS
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_crafted_redirect_targets_stay_on_site(example, target, tmp_path):
+    """Every rule, every method, with a hostile ``next`` in the query and in a form body."""
+    app, page = production_app(example, tmp_path)
+    client = app.test_client()
+    for path in rule_paths(app):
+        for method in ("GET", "POST"):
+            sent = {"method": method, "path": path.replace("{}", "x")}
+            response = send(
+                client, **sent, query_string={"next": target}, data={"next": target, "url": target}
+            )
+            assert not problems(app, page, response, sent), (method, path, target)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_crafted_traversals_reach_no_file_outside(example, tmp_path):
+    """Every rule with a variable, every traversal payload in it."""
+    app, page = production_app(example, tmp_path)
+    client = app.test_client()
+    for path in [p for p in rule_paths(app) if "{}" in p]:
+        for payload in TRAVERSALS:
+            sent = {"method": "GET", "path": path.replace("{}", payload)}
+            response = send(client, **sent)
+            assert not problems(app, page, response, sent), (path, payload)
