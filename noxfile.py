@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -79,6 +80,18 @@ def docs_serve(session: nox.Session) -> None:
     """Serve the docs with live reload for an instructor: http://127.0.0.1:8000/."""
     session.install("-r", "requirements/docs.txt")
     session.run("mkdocs", "serve", "--dev-addr", os.environ.get("DOCS_ADDR", "127.0.0.1:8000"))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure the lessons' advice (servers, downloads, caching, start-up) into docs/performance/."""
+    missing = [tool for tool in ("wrk", "nginx", "curl", "redis-server") if not shutil.which(tool)]
+    if missing:
+        session.run("apt-get", "update", "-q", external=True)
+        packages = ["nginx-light" if t == "nginx" else t for t in missing]
+        session.run("apt-get", "install", "-y", "-q", *packages, external=True)
+    session.install(*CURRENT, *LESSONS, *TESTS, "matplotlib==3.11.2", "nox==2026.10.20")
+    session.run("python", "bench/bench.py", *session.posargs)
 
 
 @nox.session

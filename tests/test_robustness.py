@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import pytest
@@ -35,6 +34,7 @@ LEAKS = [
     ("/etc/passwd", re.compile(r"root:x?:0:0:")),
     ("the canary file", re.compile(re.escape(CANARY))),
 ]
+# --8<-- [start:crafted]
 HOSTILE_TARGETS = [
     "https://evil.example/",
     "//evil.example",
@@ -60,6 +60,7 @@ TRAVERSALS = [
     "canary.txt%00.png",
     "../../../../../../etc/passwd",
 ]
+# --8<-- [end:crafted]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND"]
 CONTENT_TYPES = [
     "application/json",
@@ -147,15 +148,26 @@ def requests(templates: list[str]):
     return request()
 
 
-def production_app(example: str, tmp: Path):
-    """The lesson's app with debug and testing off, files in ``tmp``, a canary beside them."""
-    (tmp / "app").mkdir(exist_ok=True)
-    for folder in (tmp / "app", tmp, tmp.parent):
-        (folder / "canary.txt").write_text(CANARY)
-    page = lessons.read_page(lessons.page_for(example))
-    config = config_for(page, tmp / "app", {"TESTING": False, "DEBUG": False})
-    app = lessons.import_example(example).create_app(config)
-    return app, page
+WEAK_KEYS = {None, "", "dev", "development", "secret", "changeme", "change-me", "test"}
+XSS = "<svg/onload=alert(1)>"
+
+
+@pytest.fixture
+def production_app(tmp_path, monkeypatch):
+    """Build a lesson's app as it runs in production: debug and testing off, the page's
+    ``env`` in the environment, files in a temp folder with a canary file beside it."""
+
+    def build(example: str):
+        (tmp_path / "app").mkdir(exist_ok=True)
+        for folder in (tmp_path / "app", tmp_path, tmp_path.parent):
+            (folder / "canary.txt").write_text(CANARY)
+        page = lessons.read_page(lessons.page_for(example))
+        for name, value in (page.meta.get("env") or {}).items():
+            monkeypatch.setenv(name, str(value))
+        config = config_for(page, tmp_path / "app", {"TESTING": False, "DEBUG": False})
+        return lessons.import_example(example).create_app(config), page
+
+    return build
 
 
 def send(client, method: str, path: str, **kwargs):
@@ -186,6 +198,14 @@ def problems(app, page, response, sent) -> list[str]:
     secret = app.config.get("SECRET_KEY")
     if isinstance(secret, str | bytes) and len(secret) >= 8 and str(secret) in body:
         found.append("leaks the secret key")
+    for cookie in response.headers.getlist("Set-Cookie"):
+        flags = cookie.lower()
+        if "httponly" not in flags or "samesite=" not in flags:
+            found.append(f"cookie without HttpOnly or SameSite: {cookie[:60]!r}")
+        if cookie.startswith(app.config["SESSION_COOKIE_NAME"] + "=") and secret in WEAK_KEYS:
+            found.append("session cookie signed with a well-known key")
+    if XSS in body and response.mimetype == "text/html":
+        found.append("reflects markup unescaped")
     location = response.headers.get("Location")
     if location and urlsplit(location.replace("\\", "/")).netloc not in ("", "localhost"):
         found.append(f"redirects off-site to {location!r}")
@@ -202,8 +222,8 @@ BATCH = 25  # requests per hypothesis example: fewer, larger examples cost far l
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_generated_requests(example, tmp_path):
-    app, page = production_app(example, tmp_path)
+def test_generated_requests(example, production_app):
+    app, page = production_app(example)
     client = app.test_client()
     sent_count = []
 
@@ -227,9 +247,9 @@ def test_generated_requests(example, tmp_path):
 
 @pytest.mark.parametrize("example", EXAMPLES)
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
-def test_crafted_redirect_targets_stay_on_site(example, target, tmp_path):
+def test_crafted_redirect_targets_stay_on_site(example, target, production_app):
     """Every rule, every method, with a hostile ``next`` in the query and in a form body."""
-    app, page = production_app(example, tmp_path)
+    app, page = production_app(example)
     client = app.test_client()
     for path in rule_paths(app):
         for method in ("GET", "POST"):
@@ -241,12 +261,66 @@ def test_crafted_redirect_targets_stay_on_site(example, target, tmp_path):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_crafted_traversals_reach_no_file_outside(example, tmp_path):
+def test_crafted_traversals_reach_no_file_outside(example, production_app):
     """Every rule with a variable, every traversal payload in it."""
-    app, page = production_app(example, tmp_path)
+    app, page = production_app(example)
     client = app.test_client()
     for path in [p for p in rule_paths(app) if "{}" in p]:
         for payload in TRAVERSALS:
             sent = {"method": "GET", "path": path.replace("{}", payload)}
             response = send(client, **sent)
             assert not problems(app, page, response, sent), (path, payload)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_markup_in_input_is_never_reflected_raw(example, production_app):
+    """Markup in every variable, query argument and form field comes back escaped, if at all."""
+    app, page = production_app(example)
+    client = app.test_client()
+    fields = {name: XSS for name in ("name", "q", "username", "title", "body", "next", "message")}
+    for path in rule_paths(app):
+        for method in ("GET", "POST"):
+            sent = {"method": method, "path": path.replace("{}", quote(XSS, safe=""))}
+            response = send(client, **sent, query_string=fields, data=fields)
+            assert not problems(app, page, response, sent), (method, path)
+
+
+def test_the_properties_catch_a_bad_app():
+    """problems() flags each mistake it exists to catch (so a pass above means something)."""
+    from flask import Flask, redirect, request
+
+    app = Flask(__name__)
+    app.secret_key = "dev"
+
+    @app.route("/api/things/<name>")
+    def things(name):
+        if name == "boom":
+            raise RuntimeError
+        return f"<p>{request.args.get('q', '')}</p>"
+
+    @app.route("/go")
+    def go():
+        response = redirect(request.args["next"])
+        response.set_cookie("session", "x")
+        return response
+
+    @app.route("/leak")
+    def leak():
+        return f"Traceback (most recent call last): {lessons.ROOT}"
+
+    page = lessons.Page(lessons.ROOT / "docs")
+    client = app.test_client()
+    cases = {
+        ("GET", "/api/things/boom", ""): ["500 INTERNAL SERVER ERROR", "not JSON"],
+        ("GET", "/api/things/x", XSS): ["reflects markup"],
+        ("POST", "/api/things/x", ""): ["not JSON", "405 without Allow"],
+        ("GET", "/go", "https://evil.example/"): ["HttpOnly", "well-known key", "off-site"],
+        ("GET", "/leak", ""): ["a traceback", "a source path"],
+    }
+    for (method, path, value), expected in cases.items():
+        sent = {"method": method, "path": path}
+        response = send(client, **sent, query_string={"q": value, "next": value})
+        if response.status_code == 405:
+            del response.headers["Allow"]
+        found = " | ".join(problems(app, page, response, sent))
+        assert all(e in found for e in expected), (path, found)
