@@ -1,0 +1,104 @@
+"""Lesson 07 - view decorators: login_required, a role check, a correct caching decorator."""
+
+import time
+from collections import Counter
+
+from flask import Flask, g, redirect, request, session, url_for
+from markupsafe import escape
+from werkzeug.security import check_password_hash
+
+from .decorators import TinyCache, cached, login_required, role_required, safe_next
+from .users import USERS
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    # Security: "dev" is for the laptop; a real deployment sets FLASK_SECRET_KEY.
+    # SameSite=Lax: the browser does not send the session cookie on cross-site POSTs.
+    app.config.from_mapping(
+        SECRET_KEY="dev",  # noqa: S106 - a placeholder, replaced from the environment
+        SESSION_COOKIE_SAMESITE="Lax",
+        TRAPS=False,
+        CACHE_CLOCK=time.monotonic,
+    )
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.extensions["view_cache"] = TinyCache(clock=app.config["CACHE_CLOCK"])
+    renders = Counter()  # how often each view really ran: a cache hit does not count
+
+    # --8<-- [start:load_user]
+    # Before every view: who is signed in? g.user is None for anonymous visitors.
+    @app.before_request
+    def load_user():
+        name = session.get("user")
+        g.user = {"name": name, "role": USERS[name]["role"]} if name in USERS else None
+
+    # --8<-- [end:load_user]
+
+    # A public page that knows who you are.
+    @app.get("/")
+    def index():
+        return f"Hello, {g.user['name'] if g.user else 'stranger'}!\n"
+
+    # --8<-- [start:login]
+    # The form carries `next`; escape() keeps a hostile value from breaking out of it.
+    @app.get("/login")
+    def login_form():
+        next_url = escape(request.args.get("next", ""))
+        return (
+            '<form method="post"><input name="username"><input name="password" type="password">'
+            f'<input type="hidden" name="next" value="{next_url}"></form>\n'
+        )
+
+    # Check the password hash, remember the user, go back to `next` only if it is ours.
+    @app.post("/login")
+    def login():
+        username, password = request.form["username"], request.form["password"]  # 400 if absent
+        user = USERS.get(username)
+        if user is None or not check_password_hash(user["password_hash"], password):
+            return "wrong username or password\n", 401
+        session.clear()
+        session["user"] = username
+        return redirect(safe_next(request.form.get("next")) or url_for("index"), code=303)
+
+    # Security: logging out changes state, so it is a POST (a link or <img> cannot do it).
+    @app.post("/logout")
+    def logout():
+        session.clear()
+        return redirect(url_for("index"), code=303)
+
+    # --8<-- [end:login]
+
+    # --8<-- [start:views]
+    # @app.route first (outermost), then the checks, then the cache: order matters.
+    @app.get("/dashboard")
+    @login_required
+    @cached(timeout=60)
+    def dashboard():
+        renders["dashboard"] += 1
+        return f"{g.user['name']}'s dashboard (rendered {renders['dashboard']}x)\n"
+
+    # A decorator with an argument: only admins get in, everyone else signed in gets 403.
+    @app.get("/admin")
+    @role_required("admin")
+    def admin():
+        return f"admin area, welcome {g.user['name']}\n"
+
+    # A public, expensive page: cached per full URL, so ?page=2 is its own entry.
+    @app.get("/report")
+    @cached(timeout=60)
+    def report():
+        page = request.args.get("page", 1, type=int)
+        if not 1 <= page <= 3:
+            return "no such page\n", 404  # not a 200: never cached
+        renders["report"] += 1
+        return f"report page {page} (rendered {renders['report']}x)\n"
+
+    # --8<-- [end:views]
+
+    if app.config["TRAPS"]:
+        from .traps import register_traps
+
+        register_traps(app)
+    return app
