@@ -1,0 +1,85 @@
+"""Lesson 05 - the application context: current_app, g, pushing it by hand, teardown + db."""
+
+import os
+
+from flask import Flask, abort, current_app, g, request
+
+from . import db
+
+
+# --8<-- [start:factory]
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_mapping(
+        TITLE="Notes",
+        DATABASE=os.path.join(app.instance_path, "app_context.sqlite"),
+    )
+    app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)  # the default DATABASE lives there
+    db.init_app(app)
+    # --8<-- [end:factory]
+
+    # --8<-- [start:current_app]
+    # current_app is the app handling this request: the same code serves every app.
+    @app.get("/")
+    def index():
+        return {"app": current_app.name, "title": current_app.config["TITLE"]}
+
+    # --8<-- [end:current_app]
+
+    # --8<-- [start:g]
+    # g lives as long as the app context, i.e. one request: it starts empty every time.
+    @app.get("/g")
+    def per_request():
+        g.visits = g.get("visits", 0) + 1
+        return {"visits": g.visits}
+
+    # --8<-- [end:g]
+
+    # --8<-- [start:notes]
+    # Two get_db() calls, one connection: g caches it for the rest of the request.
+    @app.get("/notes")
+    def list_notes():
+        rows = db.get_db().execute("SELECT id, text FROM note ORDER BY id").fetchall()
+        return {"notes": [dict(row) for row in rows], "count": count_notes()}
+
+    def count_notes():
+        return db.get_db().execute("SELECT count(*) FROM note").fetchone()[0]
+
+    # Data that must outlive the request goes in the database, never in g.
+    @app.post("/notes")
+    def add_note():
+        data = request.get_json(silent=True)  # broken JSON is None: a 400, not a 500
+        text = data.get("text") if isinstance(data, dict) else None
+        valid = isinstance(text, str) and text.isprintable() and 0 < len(text.strip()) <= 200
+        if not valid:
+            abort(400, description='send JSON like {"text": "..."}: one line, 1 to 200 characters')
+        connection = db.get_db()
+        with connection:  # commits, or rolls back if the block raises
+            cursor = connection.execute("INSERT INTO note (text) VALUES (?)", (text,))
+        return {"id": cursor.lastrowid, "text": text}, 201
+
+    # --8<-- [end:notes]
+
+    # --8<-- [start:failing]
+    # A view with a bug: its SQL names a table that does not exist. With debug off the
+    # visitor gets a plain 500, and the teardown still closes the connection.
+    @app.get("/broken")
+    def broken():
+        return {"notes": db.get_db().execute("SELECT * FROM notes").fetchall()}
+
+    # How many connections this app opened and closed (it opens none itself).
+    @app.get("/stats")
+    def stats():
+        tally = current_app.extensions["db_tally"]
+        return {
+            "opened": tally.opened,
+            "closed": tally.closed,
+            "last_close_saw": tally.last_close_saw,
+        }
+
+    # --8<-- [end:failing]
+
+    return app
