@@ -1,0 +1,40 @@
+"""Class-based views: the other way to keep views apart from the URL map."""
+
+from flask import abort, jsonify, request
+from flask.views import MethodView, View
+from markupsafe import escape
+
+
+# --8<-- [start:classviews]
+class Greeting(View):
+    """A View: dispatch_request answers; as_view's arguments configure each URL."""
+
+    init_every_request = False  # one instance serves every request: keep no request data on self
+
+    def __init__(self, word):
+        self.word = word
+
+    def dispatch_request(self, name):
+        return f"{self.word}, {escape(name)}!\n"
+
+
+class NoteList(MethodView):
+    """A MethodView: one method per HTTP method; the rule's methods come from them."""
+
+    init_every_request = False
+
+    def __init__(self, store):
+        self.store = store
+
+    def get(self):
+        return jsonify(notes=self.store)
+
+    def post(self):
+        data = request.get_json()  # 415 if the body is not JSON, 400 if it is broken JSON
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            abort(400, description='send a JSON object like {"text": "..."}')
+        self.store.append(data["text"])
+        return jsonify(id=len(self.store), text=data["text"]), 201
+
+
+# --8<-- [end:classviews]
