@@ -1,0 +1,68 @@
+"""Lesson 10 - logging: app.logger, dictConfig, a rotating file, blueprints, request details."""
+
+import logging
+import logging.config
+import os
+import re
+import uuid
+
+from flask import Flask, g, request
+
+from . import shop
+from .logconfig import logging_config
+
+SAFE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def create_app(test_config=None):
+    # --8<-- [start:factory]
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(LOG_DIR=app.instance_path, LOG_LEVEL="INFO", LOG_ROTATE=True)
+    app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.config["LOG_DIR"], exist_ok=True)
+    # Configure logging before anything touches app.logger: Flask then adds no handler
+    # of its own, and a second create_app() replaces these handlers instead of adding more.
+    logging.config.dictConfig(logging_config(app))
+    # --8<-- [end:factory]
+
+    # --8<-- [start:request_id]
+    # Every request gets an id: the caller's X-Request-ID if it is a short token, else a new one.
+    @app.before_request
+    def assign_request_id():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
+
+    # Send the id back, so a user's bug report can quote it and you can grep for it.
+    @app.after_request
+    def return_request_id(response):
+        response.headers["X-Request-ID"] = g.request_id
+        return response
+
+    # --8<-- [end:request_id]
+
+    # --8<-- [start:views]
+    # app.logger: DEBUG is below the INFO level configured above, so only INFO is written.
+    @app.get("/")
+    def index():
+        app.logger.debug("index: a debug record")
+        app.logger.info("index visited")
+        return "hello\n"
+
+    # An unhandled exception: Flask logs it with its traceback; the client gets a bare 500.
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("the database is on fire")
+
+    # `flask --app examples/10_logging log-levels`: which levels get through?
+    @app.cli.command("log-levels")
+    def log_levels():
+        """Send one record per level through app.logger."""
+        for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR):
+            app.logger.log(level, "this is %s", logging.getLevelName(level).lower())
+
+    # --8<-- [end:views]
+
+    app.register_blueprint(shop.bp)
+    return app
