@@ -1,0 +1,105 @@
+"""Lesson 07 beyond its page: safe_next against generated targets, and a real login with curl."""
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import lessons
+from servers import curl, free_port, serve
+
+EXAMPLE = "07_view_decorators"
+PREFIXES = [
+    "",
+    "/",
+    "//",
+    "///",
+    "\\",
+    "/\\",
+    "http:",
+    "https:",
+    "https://",
+    "javascript:",
+    " ",
+    "\t",
+]
+TAILS = ["evil.example", "localhost", "localhost@evil.example", "evil.example/dashboard", "%2F"]
+
+
+@pytest.fixture(scope="module")
+def app():
+    """The lesson's app, as the page builds it."""
+    return lessons.import_example(EXAMPLE).create_app({"TESTING": True})
+
+
+def browser_host(location: str) -> str:
+    """The host a browser would go to, reading "\\" as "/" like browsers do."""
+    return urlsplit(location.replace("\\", "/").strip()).netloc
+
+
+@given(
+    target=st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            "".join,
+            st.tuples(st.sampled_from(PREFIXES), st.sampled_from(TAILS), st.text(max_size=10)),
+        ),
+    )
+)
+def test_safe_next_never_leaves_the_site(app, target):
+    module = lessons.import_example(EXAMPLE)
+    with app.test_request_context():
+        result = module.safe_next(target)
+    assert result is None or browser_host(result) == "localhost", (target, result)
+
+
+def test_safe_next_keeps_a_path_and_query_on_this_site(app):
+    module = lessons.import_example(EXAMPLE)
+    with app.test_request_context(base_url="https://shop.example"):
+        assert module.safe_next("/cart?item=7") == "https://shop.example/cart?item=7"
+        assert module.safe_next("https://evil.example/cart") is None
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """`flask --app examples/07_view_decorators run --debug`, as the page says, on a free port."""
+    assert shutil.which("curl"), "curl is needed: apt-get install curl"
+    port = free_port()
+    command = ["flask", "--app", f"examples/{EXAMPLE}", "run", "--debug", "--port", str(port)]
+    with serve(command, port):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.integration
+def test_login_round_trip_with_curl(base_url, tmp_path):
+    jar = str(tmp_path / "cookies.txt")
+    first = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"{base_url}/dashboard")
+    assert first.stdout == f"302 {base_url}/login?next=/dashboard"
+    login = ["-c", jar, "-b", jar, "-d", "username=ada", "-d", "password=lovelace"]
+    done = curl(*login, "-d", "next=/dashboard", "-L", f"{base_url}/login")
+    assert done.stdout == "ada's dashboard (rendered 1x)\n"
+    again = curl("-b", jar, "-i", f"{base_url}/dashboard")
+    assert "X-Cache: HIT" in again.stdout
+    assert again.stdout.endswith("ada's dashboard (rendered 1x)\n")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example"])
+def test_a_hostile_next_lands_on_the_home_page(base_url, tmp_path, target):
+    jar = str(tmp_path / "cookies.txt")
+    done = curl(
+        *["-c", jar, "-d", "username=bob", "-d", "password=builder"],
+        *["--data-urlencode", f"next={target}", "-o", "/dev/null"],
+        *["-w", "%{http_code} %{redirect_url}", f"{base_url}/login"],
+    )
+    assert done.stdout == f"303 {base_url}/"
+
+
+@pytest.mark.integration
+def test_the_session_cookie_is_httponly_and_samesite_over_the_wire(base_url):
+    done = curl("-i", "-d", "username=bob", "-d", "password=builder", f"{base_url}/login")
+    cookie = next(line for line in done.stdout.splitlines() if line.startswith("Set-Cookie:"))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
