@@ -84,7 +84,7 @@ def docs_serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure the lessons' advice (servers, downloads, caching, start-up) into docs/performance/."""
+    """Measure the lessons' advice (servers, downloads, caching, start-up): docs/performance/."""
     missing = [tool for tool in ("wrk", "nginx", "curl", "redis-server") if not shutil.which(tool)]
     if missing:
         session.run("apt-get", "update", "-q", external=True)

@@ -83,7 +83,9 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict:
         value, unit = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: .*?):?\s+(\d+)", out))
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: .*?):?\s+(\d+)", out)
+    )
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors += sum(int(n) for n in socket.groups()) if socket else 0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -184,7 +186,17 @@ def download(url: str, server_pid: int, timeout: float = 120) -> dict:
 
 def range_works(url: str) -> bool:
     done = subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "-r", "0-1023", url],
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{size_download}",
+            "-r",
+            "0-1023",
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -222,7 +234,9 @@ def bench_downloads(size_mib: int, repeats: int, lesson: dict) -> None:
         runs: dict = {}
         for _ in range(repeats):
             with nginx(folder) as (url, proc):
-                runs.setdefault("nginx (static)", []).append(download(f"{url}/{big.name}", proc.pid))
+                runs.setdefault("nginx (static)", []).append(
+                    download(f"{url}/{big.name}", proc.pid)
+                )
             for server in servers:
                 with served(server, lesson["app"], config) as (url, proc):
                     for view, path in lesson["views"].items():
@@ -235,7 +249,8 @@ def bench_downloads(size_mib: int, repeats: int, lesson: dict) -> None:
     best = table[f"{RECOMMENDED} | send_file"]
     target(
         f"send_file under {RECOMMENDED} ≥ 70 % of nginx, RSS growth ≤ 5 MiB",
-        f"{best['MB_per_s'] / ceiling:.0%} of nginx ({best['MB_per_s']:.0f} vs {ceiling:.0f} MB/s), "
+        f"{best['MB_per_s'] / ceiling:.0%} of nginx "
+        f"({best['MB_per_s']:.0f} vs {ceiling:.0f} MB/s), "
         f"+{best['rss_growth_MiB']:.1f} MiB",
         best["MB_per_s"] >= 0.7 * ceiling and best["rss_growth_MiB"] <= 5,
     )
@@ -245,7 +260,12 @@ def bench_downloads(size_mib: int, repeats: int, lesson: dict) -> None:
         f"{gen['MB_per_s'] / 1000:.2f} GB/s, +{gen['rss_growth_MiB']:.1f} MiB",
         gen["MB_per_s"] >= 1200 and gen["rss_growth_MiB"] <= 25,
     )
-    plot_bars("downloads.png", "Download speed (MB/s, median)", {k: v["MB_per_s"] for k, v in table.items()}, "MB/s")
+    plot_bars(
+        "downloads.png",
+        "Download speed (MB/s, median)",
+        {k: v["MB_per_s"] for k, v in table.items()},
+        "MB/s",
+    )
     plot_bars(
         "downloads-rss.png",
         "Server RSS growth while serving (MiB, median)",
@@ -282,7 +302,11 @@ def bench_caching(seconds: int, repeats: int, lesson: dict) -> None:
     delay = lesson["delay_s"]
     littles = 4 / delay  # waitress's 4 threads, each busy `delay` seconds per request
     RESULTS["caching"] = {"in_process_rps": ip, "waitress": sv, "littles_law_rps": littles}
-    target("cached ≥ 100× uncached, in-process", f"{ip['cached'] / ip['uncached']:.0f}×", ip["cached"] >= 100 * ip["uncached"])
+    target(
+        "cached ≥ 100× uncached, in-process",
+        f"{ip['cached'] / ip['uncached']:.0f}×",
+        ip["cached"] >= 100 * ip["uncached"],
+    )
     ratio = sv["cached"]["rps"] / sv["uncached"]["rps"]
     target("cached ≥ 25× uncached, over waitress", f"{ratio:.0f}×", ratio >= 25)
     off = abs(sv["uncached"]["rps"] - littles) / littles
@@ -294,7 +318,8 @@ def bench_caching(seconds: int, repeats: int, lesson: dict) -> None:
     plot_bars(
         "caching.png",
         "Expensive view, req/s (median)",
-        {f"in-process {k}": v for k, v in ip.items()} | {f"waitress {k}": v["rps"] for k, v in sv.items()},
+        {f"in-process {k}": v for k, v in ip.items()}
+        | {f"waitress {k}": v["rps"] for k, v in sv.items()},
         "req/s",
         log=True,
     )
@@ -317,7 +342,9 @@ def bench_startup(repeats: int) -> None:
     for _ in range(repeats):
         for name, (command, env) in commands.items():
             start = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, env=lessons.clean_env(**env), capture_output=True, check=True)
+            subprocess.run(
+                command, cwd=ROOT, env=lessons.clean_env(**env), capture_output=True, check=True
+            )
             times[name].append((time.perf_counter() - start) * 1000)
     table = {name: statistics.median(t) for name, t in times.items()}
     RESULTS["startup_ms"] = table
@@ -325,7 +352,8 @@ def bench_startup(repeats: int) -> None:
     worst = max((n for n in table if n[:2].isdigit()), key=table.get)
     target(
         "every lesson starts within 30 ms of hello world",
-        f"slowest {worst}: {table[worst]:.0f} ms vs {hello:.0f} ms (+{table[worst] - hello:.0f} ms)",
+        f"slowest {worst}: {table[worst]:.0f} ms vs {hello:.0f} ms "
+        f"(+{table[worst] - hello:.0f} ms)",
         table[worst] - hello <= 30,
     )
     plot_bars("startup.png", "flask routes, wall time (ms, median)", table, "ms")
@@ -337,7 +365,12 @@ def bench_startup(repeats: int) -> None:
 def bench_suite(full_nox: bool) -> None:
     """Wall time of the fast suite, and of the whole default nox run."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "not integration"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-m", "not integration"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     fast = time.perf_counter() - start
     RESULTS["suite_s"] = {"fast suite": fast}
     target("the fast suite for all lessons runs in ≤ 5 s", f"{fast:.1f} s", fast <= 5)
@@ -377,7 +410,9 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "memory_GiB": round(psutil.virtual_memory().total / 2**30),
         "python": platform.python_version(),
-        "versions": {p: version(p) for p in ("flask", "werkzeug", "waitress", "gunicorn", "flask-caching")},
+        "versions": {
+            p: version(p) for p in ("flask", "werkzeug", "waitress", "gunicorn", "flask-caching")
+        },
         "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
         "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
     }
@@ -393,7 +428,10 @@ def write_markdown() -> None:
         "| | target | measured |",
         "|---|---|---|",
     ]
-    lines += [f"| {'PASS' if t['pass'] else 'MISS'} | {t['target']} | {t['measured']} |" for t in RESULTS["targets"]]
+    lines += [
+        f"| {'PASS' if t['pass'] else 'MISS'} | {t['target']} | {t['measured']} |"
+        for t in RESULTS["targets"]
+    ]
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
 
 
@@ -409,7 +447,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     previous = OUT / "results.json"
     if previous.exists():
-        RESULTS.update({k: v for k, v in json.loads(previous.read_text()).items() if k != "targets"})
+        RESULTS.update(
+            {k: v for k, v in json.loads(previous.read_text()).items() if k != "targets"}
+        )
     RESULTS["machine"] = machine()
     if "servers" in only:
         bench_servers(seconds, repeats, {k: tuple(v) for k, v in config["servers"].items()})

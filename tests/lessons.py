@@ -138,6 +138,18 @@ def read_page(path: Path) -> Page:
 INCLUDE = re.compile(r'--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"')
 
 
+def pasted_listings(page: Page) -> list[str]:
+    """Ids of python blocks with a line that is not a snippet include."""
+    return [
+        b.id
+        for b in page.blocks
+        if b.lang in ("python", "py")
+        and any(
+            line.strip() and not INCLUDE.fullmatch(line.strip()) for line in b.text.splitlines()
+        )
+    ]
+
+
 def missing_includes(page: Page) -> list[str]:
     """Snippet includes on the page whose file or named section does not exist."""
     missing = []

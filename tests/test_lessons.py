@@ -70,6 +70,7 @@ def test_page_shape(example):
     assert not missing, f"{page.path.name} lacks sections {missing}"
     assert len(page.executable) >= 5, "a lesson page needs at least five executable blocks"
     assert not lessons.missing_includes(page)
+    assert not lessons.pasted_listings(page), "python listings must be --8<-- includes only"
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
