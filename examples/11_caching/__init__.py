@@ -1,0 +1,58 @@
+"""Lesson 11 - caching with Flask-Caching: init_app, cached, memoize, invalidation, backends."""
+
+import os
+from collections import Counter
+
+from flask import Flask
+
+from . import catalog, reports, traps
+from .extensions import cache
+
+
+# --8<-- [start:rendered_by]
+@cache.cached(timeout=60, key_prefix="rendered_by")
+def rendered_by():
+    """The process that filled this cache entry."""
+    return os.getpid()
+
+
+# --8<-- [end:rendered_by]
+
+
+def create_app(test_config=None):
+    # --8<-- [start:factory]
+    app = Flask(__name__)
+    app.config.from_mapping(
+        CACHE_TYPE="SimpleCache",  # in this process only; RedisCache to share between workers
+        CACHE_DEFAULT_TIMEOUT=300,
+        CACHE_REDIS_URL="redis://127.0.0.1:6379/0",  # read by RedisCache only
+        REPORT_DELAY=0.05,  # seconds the slow report takes
+        TRAPS=False,
+    )
+    app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
+    if test_config:
+        app.config.from_mapping(test_config)
+    cache.init_app(app)  # one Cache object, a backend of its own for each app
+    # --8<-- [end:factory]
+
+    # Stand-ins for a database; "calls" counts how often the slow work really ran.
+    app.extensions.update(products=["apple", "pear"], sales={2024: [120, 80]}, calls=Counter())
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(reports.bp)
+    if app.config["TRAPS"]:
+        app.register_blueprint(traps.bp)
+
+    # --8<-- [start:backend]
+    # Which backend, which process filled the entry, which one answers. With SimpleCache
+    # the two pids always match; with Redis, a worker answers from another one's entry.
+    @app.get("/backend")
+    def backend():
+        return {
+            "backend": type(cache.cache).__name__,
+            "rendered_by": rendered_by(),
+            "served_by": os.getpid(),
+        }
+
+    # --8<-- [end:backend]
+
+    return app
