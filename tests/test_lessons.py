@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-
+import flask.cli
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -48,18 +48,17 @@ def test_factory_honours_test_config(example, tmp_path):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_flask_routes_command(example):
-    """``flask --app examples/X routes`` exits 0, in the env the page's front matter gives."""
-    env = {k: str(v) for k, v in (page_of(example).meta.get("env") or {}).items()}
-    done = subprocess.run(
-        ["flask", "--app", f"examples/{example}", "routes"],
-        cwd=lessons.ROOT,
-        env=lessons.clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+def test_flask_routes_command(example, monkeypatch):
+    """``flask --app examples/X routes`` exits 0, in the env the page's front matter gives.
+
+    It runs the ``flask`` script's own entry point (``flask.cli.cli``) in-process from the
+    repo root: the same code path as the command, without 0.4 s of interpreter start-up.
+    """
+    for name, value in (page_of(example).meta.get("env") or {}).items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.chdir(lessons.ROOT)
+    result = CliRunner().invoke(flask.cli.cli, ["--app", f"examples/{example}", "routes"])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
