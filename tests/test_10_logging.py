@@ -1,0 +1,116 @@
+"""Lesson 10 beyond its page: a factory run twice, real servers writing real log files."""
+
+import re
+import shutil
+import time
+
+import psutil
+import pytest
+
+import lessons
+from servers import curl, free_port, serve
+
+EXAMPLE = "10_logging"
+
+
+@pytest.fixture
+def build(tmp_path):
+    """Build lesson 10's app with its logs in tmp_path; close its file handlers afterwards."""
+    module = lessons.import_example(EXAMPLE)
+    built = []
+
+    def make(log_dir, **config):
+        app = module.create_app({"TESTING": True, "LOG_DIR": str(log_dir), **config})
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        for handler in app.logger.handlers[:]:
+            app.logger.removeHandler(handler)
+            handler.close()
+
+
+def test_a_second_factory_run_replaces_the_handlers(build, tmp_path):
+    first = build(tmp_path / "first")
+    second = build(tmp_path / "second")
+    assert first.logger is second.logger  # one logger per process, named after the app
+    assert [type(h).__name__ for h in second.logger.handlers] == [
+        "StreamHandler",
+        "TimedRotatingFileHandler",
+    ]
+    second.test_client().get("/", headers={"X-Request-ID": "once"})
+    assert not (tmp_path / "first" / "app.log").exists()
+    lines = (tmp_path / "second" / "app.log").read_text(encoding="utf-8").splitlines()
+    assert [line.endswith("[once 127.0.0.1] - index visited") for line in lines] == [True]
+
+
+def test_log_files_stay_out_of_the_repo(build, tmp_path):
+    app = build(tmp_path / "logs")
+    app.test_client().get("/")
+    files = [h.baseFilename for h in app.logger.handlers if hasattr(h, "baseFilename")]
+    assert files == [str(tmp_path / "logs" / "app.log")]
+    assert str(lessons.ROOT) not in files[0]
+
+
+@pytest.mark.integration
+def test_flask_run_logs_the_traceback_not_the_response(tmp_path):
+    """A crash under the real dev server: a bare 500 for curl, the traceback on stderr."""
+    assert shutil.which("curl"), "curl is needed: apt-get install curl"
+    port, log = free_port(), tmp_path / "server.log"
+    command = ["flask", "--app", f"examples/{EXAMPLE}", "run", "--port", str(port)]
+    with serve(command, port, log=log, FLASK_LOG_DIR=str(tmp_path / "logs")):
+        done = curl(
+            "-w", "|%{http_code}", "-H", "X-Request-ID: crash-1", f"http://127.0.0.1:{port}/boom"
+        )
+    body, status = done.stdout.rsplit("|", 1)
+    assert status == "500"
+    assert "Traceback" not in body
+    assert "on fire" not in body
+    stderr = log.read_text()
+    assert "ERROR 10_logging [crash-1 127.0.0.1] Exception on /boom [GET]" in stderr
+    assert "RuntimeError: the database is on fire" in stderr
+    in_file = (tmp_path / "logs" / "app.log").read_text(encoding="utf-8")
+    assert "[ERROR][" in in_file
+    assert "Traceback (most recent call last):" in in_file
+
+
+@pytest.mark.integration
+def test_two_gunicorn_workers_survive_an_outside_rotation(tmp_path):
+    """LOG_ROTATE=False: WatchedFileHandler in two workers, logrotate-style rename mid-run."""
+    port, logs = free_port(), tmp_path / "logs"
+    command = ["gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    command += ["--pythonpath", "examples", f"{EXAMPLE}:create_app()"]
+    env = {"FLASK_LOG_DIR": str(logs), "FLASK_LOG_ROTATE": "false"}
+    base = f"http://127.0.0.1:{port}/"
+    with serve(command, port, log=tmp_path / "gunicorn.log", **env) as proc:
+        assert len(workers_of(proc)) == 2
+        get_all(base, [f"before-{n}" for n in range(20)])
+        (logs / "app.log").rename(logs / "app.log.1")  # what logrotate does
+        get_all(base, [f"after-{n}" for n in range(20)])
+    old = (logs / "app.log.1").read_text(encoding="utf-8")
+    new = (logs / "app.log").read_text(encoding="utf-8")
+    found_old = re.findall(r"\[([\w-]+) 127\.0\.0\.1\] - index visited", old)
+    found_new = re.findall(r"\[([\w-]+) 127\.0\.0\.1\] - index visited", new)
+    assert sorted(found_old) == sorted(f"before-{n}" for n in range(20))
+    assert sorted(found_new) == sorted(f"after-{n}" for n in range(20))
+    gunicorn_out = (tmp_path / "gunicorn.log").read_text()
+    assert "INFO 10_logging [after-19 127.0.0.1] index visited" in gunicorn_out
+
+
+def workers_of(proc, expected=2, timeout=10.0):
+    """The server's child processes, once ``expected`` of them run (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    children = psutil.Process(proc.pid).children()
+    while len(children) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+        children = psutil.Process(proc.pid).children()
+    return children
+
+
+def get_all(url, request_ids):
+    """GET url once per id, four at a time, so that both workers get requests."""
+    args = ["--parallel", "--parallel-max", "4"]
+    for n, rid in enumerate(request_ids):
+        args += (["--next"] if n else []) + ["-H", f"X-Request-ID: {rid}", url]
+    assert curl(*args).stdout == "hello\n" * len(request_ids)
