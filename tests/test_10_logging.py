@@ -53,6 +53,17 @@ def test_log_files_stay_out_of_the_repo(build, tmp_path):
     assert str(lessons.ROOT) not in files[0]
 
 
+def test_with_testing_on_the_exception_reaches_the_test_unlogged(build, tmp_path):
+    """The page's aside: TESTING=True re-raises instead of logging "Exception on ..."."""
+    client = build(tmp_path / "logs").test_client()
+    client.get("/")
+    with pytest.raises(RuntimeError, match="on fire"):
+        client.get("/boom")
+    log = (tmp_path / "logs" / "app.log").read_text(encoding="utf-8")
+    assert "index visited" in log
+    assert "Exception on" not in log
+
+
 @pytest.mark.integration
 def test_flask_run_logs_the_traceback_not_the_response(tmp_path):
     """A crash under the real dev server: a bare 500 for curl, the traceback on stderr."""
