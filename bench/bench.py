@@ -299,9 +299,16 @@ def bench_caching(seconds: int, repeats: int, lesson: dict) -> None:
                 served_runs[label].append(wrk(url + lesson[label], seconds))
     ip = {k: statistics.median(v) for k, v in in_process.items()}
     sv = {k: median_of(v) for k, v in served_runs.items()}
-    delay = lesson["delay_s"]
-    littles = 4 / delay  # waitress's 4 threads, each busy `delay` seconds per request
-    RESULTS["caching"] = {"in_process_rps": ip, "waitress": sv, "littles_law_rps": littles}
+    # Little's law: 4 waitress threads, each busy for one request's latency, measured
+    # in-process (the view's sleep plus Flask's own work), serve 4 / latency requests a second.
+    latency = 1 / ip["uncached"]
+    littles = 4 / latency
+    RESULTS["caching"] = {
+        "in_process_rps": ip,
+        "waitress": sv,
+        "latency_ms": latency * 1000,
+        "littles_law_rps": littles,
+    }
     target(
         "cached ≥ 100× uncached, in-process",
         f"{ip['cached'] / ip['uncached']:.0f}×",

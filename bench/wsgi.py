@@ -27,7 +27,8 @@ def load() -> Flask:
     target = os.environ.get("BENCH_APP", "hello")
     if target == "hello":
         return hello_app()
-    module = importlib.import_module(prepare_import(target))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    module = importlib.import_module(prepare_import(os.path.join(root, target)))
     return module.create_app(json.loads(os.environ.get("BENCH_CONFIG", "{}")))
 
 
