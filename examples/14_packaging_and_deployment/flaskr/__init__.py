@@ -1,0 +1,44 @@
+"""flaskr: the Flask tutorial's blog, as an installable package."""
+
+import os
+
+from flask import Flask
+
+KEY_HELP = """SECRET_KEY is missing or too short: it signs the session cookie, so a known key
+lets anyone log in as anyone. Generate one with
+    python -c 'import secrets; print(secrets.token_hex())'
+and put SECRET_KEY = '<that value>' in {config}
+or set the FLASK_SECRET_KEY environment variable."""
+
+
+# --8<-- [start:factory]
+def create_app(test_config=None):
+    """Build the app: defaults, then instance config.py, then FLASK_* variables."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev",  # noqa: S106 - only good enough for debug and tests: see below
+        DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"),
+        SESSION_COOKIE_SAMESITE="Lax",
+        DB_STATS=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)  # <instance folder>/config.py
+    app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_DATABASE, ...
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)  # config.py and the database live there
+
+    # Security: refuse to serve real users with the public "dev" key.
+    if not (app.debug or app.testing) and len(app.config["SECRET_KEY"] or "") < 16:
+        config_py = os.path.join(app.instance_path, "config.py")
+        raise RuntimeError(KEY_HELP.format(config=config_py))
+    # --8<-- [end:factory]
+
+    # --8<-- [start:parts]
+    from . import auth, blog, db
+
+    db.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(blog.bp)
+    # --8<-- [end:parts]
+    return app

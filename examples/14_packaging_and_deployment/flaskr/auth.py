@@ -1,0 +1,90 @@
+"""Register, log in, log out; the logged-in user is loaded before every request."""
+
+import functools
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import get_db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+# --8<-- [start:user]
+# Before every request: g.user is the logged-in user's row, or None.
+@bp.before_app_request
+def load_logged_in_user():
+    user_id = session.get("user_id")
+    g.user = None
+    if user_id is not None:
+        g.user = get_db().execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
+
+
+def login_required(view):
+    """Send anonymous visitors to the login page."""
+
+    @functools.wraps(view)
+    def wrapped_view(**kwargs):
+        if g.user is None:
+            return redirect(url_for("auth.login"))
+        return view(**kwargs)
+
+    return wrapped_view
+
+
+# --8<-- [end:user]
+
+
+def form_error(template, message):
+    """Show the form again with what was wrong: a 400, the client's mistake."""
+    return render_template(template, error=message), 400
+
+
+# --8<-- [start:register]
+# Passwords are stored hashed (salted scrypt or pbkdf2), never as typed.
+@bp.route("/register", methods=("GET", "POST"))
+def register():
+    if request.method == "GET":
+        return render_template("auth/register.html")
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        return form_error("auth/register.html", "Username and password are required.")
+    db = get_db()
+    try:
+        with db:  # commit, or roll back if the INSERT fails
+            db.execute(
+                "INSERT INTO user (username, password) VALUES (?, ?)",
+                (username, generate_password_hash(password)),
+            )
+    except db.IntegrityError:
+        return form_error("auth/register.html", f"User {username} is already registered.")
+    return redirect(url_for("auth.login"))
+
+
+# --8<-- [end:register]
+
+
+# --8<-- [start:login]
+# One message for a wrong name or a wrong password: don't tell which names exist.
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html")
+    username = request.form.get("username", "")
+    user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
+    if user is None or not check_password_hash(user["password"], request.form.get("password", "")):
+        return form_error("auth/login.html", "Incorrect username or password.")
+    session.clear()  # a fresh session on login
+    session["user_id"] = user["id"]
+    return redirect(url_for("blog.index"))
+
+
+# Logging out changes state, so it is a POST: a link or an <img> cannot do it.
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("blog.index"))
+
+
+# --8<-- [end:login]

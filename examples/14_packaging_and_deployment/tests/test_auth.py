@@ -1,0 +1,50 @@
+import pytest
+from flask import g, session
+from flaskr.db import get_db
+
+
+def test_register(client, app):
+    assert client.get("/auth/register").status_code == 200
+    response = client.post("/auth/register", data={"username": "a", "password": "a"})
+    assert response.headers["Location"] == "/auth/login"
+    with app.app_context():
+        row = get_db().execute("SELECT password FROM user WHERE username = 'a'").fetchone()
+    assert row["password"] != "a"  # noqa: S105 - stored hashed
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "", b"Username and password are required."),
+        ("a", "", b"Username and password are required."),
+        ("test", "test", b"already registered"),
+    ],
+)
+def test_register_validates_input(client, username, password, message):
+    response = client.post("/auth/register", data={"username": username, "password": password})
+    assert response.status_code == 400
+    assert message in response.data
+
+
+def test_login(client, auth):
+    assert client.get("/auth/login").status_code == 200
+    response = auth.login()
+    assert response.headers["Location"] == "/"
+    with client:
+        client.get("/")
+        assert session["user_id"] == 1
+        assert g.user["username"] == "test"
+
+
+@pytest.mark.parametrize(("username", "password"), [("nobody", "test"), ("test", "wrong")])
+def test_login_gives_one_message_for_any_mistake(auth, username, password):
+    response = auth.login(username, password)
+    assert response.status_code == 400
+    assert b"Incorrect username or password." in response.data
+
+
+def test_logout(client, auth):
+    auth.login()
+    with client:
+        client.post("/auth/logout")
+        assert "user_id" not in session
