@@ -31,7 +31,9 @@ def test_folder_name(example):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_loads_through_cli_loader(example):
+def test_loads_through_cli_loader(example, monkeypatch):
+    for name, value in (page_of(example).meta.get("env") or {}).items():
+        monkeypatch.setenv(name, str(value))  # the page's env, as for the routes check
     module = lessons.import_example(example)
     built_at_import = [k for k, v in vars(module).items() if isinstance(v, Flask)]
     assert not built_at_import, f"an app is built at import time: {built_at_import}"
