@@ -13,7 +13,7 @@ or set the FLASK_SECRET_KEY environment variable."""
 
 # --8<-- [start:factory]
 def create_app(test_config=None):
-    """Build the app: defaults, then instance config.py, then FLASK_* variables."""
+    """Build the app: defaults, then instance config.py and FLASK_* variables (or test_config)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY="dev",  # noqa: S106 - only good enough for debug and tests: see below
@@ -21,10 +21,11 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         DB_STATS=False,
     )
-    app.config.from_pyfile("config.py", silent=True)  # <instance folder>/config.py
-    app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_DATABASE, ...
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)  # <instance folder>/config.py
+        app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_DATABASE, ...
+    else:
+        app.config.from_mapping(test_config)  # tests read nothing from the machine they run on
 
     os.makedirs(app.instance_path, exist_ok=True)  # config.py and the database live there
 

@@ -1,0 +1,318 @@
+"""Lesson 14 for real: the deployer's whole path, then the app's own tests under coverage.
+
+The page's ``bash`` blocks titled "... run by the integration test" are run here command by
+command, exactly as typed on the page, and their output is checked as a ``console`` block's
+is. A command the page shows without output only has to exit 0: what pip prints depends on
+the machine's configuration. The two server commands never return, so the page shows them
+without prompts; they are read from the page and started here on free ports.
+
+Needs the network: ``python -m build`` and ``pip`` fetch flit_core, Flask, waitress,
+gunicorn, pytest and pytest-cov from the package index.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import lessons
+from servers import free_port, serve
+
+pytestmark = pytest.mark.integration
+
+EXAMPLE = "14_packaging_and_deployment"
+PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
+MARK = "run by the integration test"
+WHEEL = "flaskr-1.0.0-py3-none-any.whl"
+CLIENTS, POSTS_EACH = 8, 25  # concurrent writers through waitress's 8 threads
+
+
+def page_steps(title_start: str) -> list[tuple[str, str]]:
+    """The ``$`` commands and expected output of the page's blocks with that title."""
+    blocks = [
+        b
+        for b in PAGE.blocks
+        if b.lang == "bash" and MARK in b.title and b.title.startswith(title_start)
+    ]
+    assert blocks, f"no bash block titled {title_start!r} ... {MARK!r} on {PAGE.path.name}"
+    return [step for block in blocks for step in lessons.parse_console(block.text)]
+
+
+# pip and build are not ours: their own deprecation warnings are not this lesson's failures.
+PACKAGING_TOOLS = ("python -m build", "python -m venv", "venv/bin/pip", ".venv/bin/pip")
+
+
+def run_steps(title_start: str, cwd: Path) -> None:
+    for command, expected in page_steps(title_start):
+        env = lessons.clean_env()
+        if command.startswith(PACKAGING_TOOLS):
+            del env["PYTHONWARNINGS"]
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
+        if expected.strip():
+            assert lessons.matches(expected, done.stdout), (
+                f"$ {command}\n-- expected --\n{expected}\n-- got --\n{done.stdout}"
+            )
+
+
+def server_command(program: str, default_address: str, port: int) -> list[str]:
+    """The page's command line that starts ``program``, moved to 127.0.0.1:port."""
+    lines = [line for line in PAGE.path.read_text().splitlines() if line.startswith(program)]
+    assert len(lines) == 1, f"the page should show one {program} command, found {lines}"
+    assert default_address in lines[0]
+    return shlex.split(lines[0].replace(default_address, f"127.0.0.1:{port}"))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # show the 302 to the caller instead of following it
+
+
+class Browser:
+    """A real HTTP client with its own cookie jar, like one browser."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(cookies, NoRedirect)
+
+    def send(self, path: str, form: dict | None = None) -> tuple[int, str | None, str]:
+        """GET (or POST ``form``) and return the status, the Location header and the body."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.base_url + path, data=data, timeout=30) as response:
+                return response.status, response.headers["Location"], response.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.headers["Location"], error.read().decode()
+
+
+def register_login_post(base_url: str, username: str, title: str) -> Browser:
+    browser = Browser(base_url)
+    form = {"username": username, "password": "correct horse"}
+    assert browser.send("/auth/register", form)[:2] == (302, "/auth/login")
+    assert browser.send("/auth/login", {**form, "password": "wrong"})[0] == 400
+    assert browser.send("/auth/login", form)[:2] == (302, "/")
+    assert browser.send("/create", {"title": title, "body": "via a real server"})[:2] == (302, "/")
+    status, _, page = browser.send("/")
+    assert status == 200
+    assert f"<span>{username}</span>" in page
+    assert f"<h2>{title}</h2>" in page
+    return browser
+
+
+# ---------------------------------------------------------------- the deployer's path
+
+SOURCE_FILES: dict[str, set[str]] = {}
+
+
+def source_files() -> set[str]:
+    """The example's files (bytecode aside), relative to its folder."""
+    folder = lessons.EXAMPLES / EXAMPLE
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory) -> Path:
+    """Build, install and configure as the page shows; return the work folder.
+
+    The folder holds ``examples`` (a link to the repo's), ``dist/`` and ``venv/``.
+    """
+    work = tmp_path_factory.mktemp("deploy")
+    (work / "examples").symlink_to(lessons.EXAMPLES, target_is_directory=True)
+    SOURCE_FILES["before"] = source_files()
+    run_steps("Build", work)
+    SOURCE_FILES["after"] = source_files()
+    run_steps("Install", work)
+    run_steps("Configure", work)
+    return work
+
+
+def test_the_wheel_holds_the_package_and_nothing_else(deployed):
+    names = zipfile.ZipFile(deployed / "dist" / WHEEL).namelist()
+    package = sorted(n for n in names if not n.startswith("flaskr-1.0.0.dist-info/"))
+    assert package == [
+        "flaskr/__init__.py",
+        "flaskr/auth.py",
+        "flaskr/blog.py",
+        "flaskr/db.py",
+        "flaskr/schema.sql",
+        "flaskr/static/style.css",
+        "flaskr/templates/auth/login.html",
+        "flaskr/templates/auth/register.html",
+        "flaskr/templates/base.html",
+        "flaskr/templates/blog/create.html",
+        "flaskr/templates/blog/index.html",
+    ]
+
+
+def test_no_wheel_package_was_needed(deployed):
+    """The notes' `pip install wheel` is not a step: the fresh venv never had it."""
+    done = subprocess.run(
+        [deployed / "venv/bin/python", "-c", "import wheel"], capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "No module named 'wheel'" in done.stderr
+
+
+def test_the_installed_instance_folder_holds_config_and_database(deployed):
+    instance = deployed / "venv" / "var" / "flaskr-instance"
+    assert sorted(p.name for p in instance.iterdir() if p.suffix in (".py", ".sqlite")) == [
+        "config.py",
+        "flaskr.sqlite",
+    ]
+    with sqlite3.connect(instance / "flaskr.sqlite") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"user", "post"} <= tables
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_the_build_leaves_the_source_folder_as_it_was(deployed):
+    """No build/, dist/ or *.egg-info next to the sources: all output went to --outdir."""
+    assert SOURCE_FILES["after"] == SOURCE_FILES["before"]
+
+
+@pytest.mark.parametrize(
+    ("program", "address"),
+    [("venv/bin/waitress-serve", "127.0.0.1:8080"), ("venv/bin/gunicorn", "127.0.0.1:8000")],
+)
+def test_servers_refuse_a_weak_key(deployed, program, address):
+    """FLASK_SECRET_KEY overrides config.py; "dev" is refused, so the server never listens."""
+    command = server_command(program, address, free_port())
+    done = subprocess.run(
+        command,
+        cwd=deployed,
+        env=lessons.clean_env(FLASK_SECRET_KEY="dev"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "RuntimeError: SECRET_KEY is missing or too short" in done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def waitress_url(deployed, tmp_path_factory):
+    """The installed app under waitress (8 threads), with DB_STATS on for the checks."""
+    config = deployed / "venv/var/flaskr-instance/config.py"
+    config.write_text(config.read_text() + "DB_STATS = True\n")
+    port = free_port()
+    log = tmp_path_factory.mktemp("waitress") / "waitress.log"
+    command = server_command("venv/bin/waitress-serve", "127.0.0.1:8080", port)
+    assert "--threads" in command
+    with serve(command, port, cwd=deployed, log=log):
+        yield f"http://127.0.0.1:{port}"
+    assert "database is locked" not in log.read_text()
+    assert "Traceback" not in log.read_text()
+
+
+def test_waitress_register_login_post(waitress_url):
+    register_login_post(waitress_url, "ada", "Hello from waitress")
+
+
+def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(
+    waitress_url, deployed
+):
+    database = deployed / "venv/var/flaskr-instance/flaskr.sqlite"
+
+    def count_posts() -> int:
+        with sqlite3.connect(database) as db:
+            n = db.execute("SELECT count(*) FROM post").fetchone()[0]
+        db.close()
+        return n
+
+    def stats() -> dict:
+        status, _, body = Browser(waitress_url).send("/debug/db-stats")
+        assert status == 200
+        return json.loads(body)
+
+    form = {"username": "writer", "password": "correct horse"}
+    assert Browser(waitress_url).send("/auth/register", form)[0] == 302
+    posts_before, stats_before = count_posts(), stats()
+
+    def client(n: int) -> list[tuple[int, str | None]]:
+        browser = Browser(waitress_url)
+        assert browser.send("/auth/login", form)[:2] == (302, "/")
+        return [
+            browser.send("/create", {"title": f"client {n} post {i}", "body": "x"})[:2]
+            for i in range(POSTS_EACH)
+        ]
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        answers = [a for result in pool.map(client, range(CLIENTS)) for a in result]
+    assert answers == [(302, "/")] * (CLIENTS * POSTS_EACH)
+    assert count_posts() - posts_before == CLIENTS * POSTS_EACH
+
+    # One connection per request that used the database (a login, a post), every one closed.
+    after = stats()
+    assert after["opened"] == after["closed"]
+    assert after["opened"] - stats_before["opened"] == CLIENTS * (1 + POSTS_EACH)
+
+
+def test_gunicorn_register_login_post(deployed):
+    port = free_port()
+    command = server_command("venv/bin/gunicorn", "127.0.0.1:8000", port)
+    with serve(command, port, cwd=deployed):
+        register_login_post(f"http://127.0.0.1:{port}", "grace", "Hello from gunicorn")
+
+
+def test_the_apps_own_tests_pass_against_the_installed_wheel(deployed, tmp_path):
+    """The wheel, not the source tree: only tests/ is copied, so `import flaskr` finds the
+    installed package (this catches a template or schema.sql missing from the wheel)."""
+    shutil.copytree(lessons.EXAMPLES / EXAMPLE / "tests", tmp_path / "tests")
+    pip = [deployed / "venv/bin/pip", "install", "--quiet", "pytest"]
+    subprocess.run(pip, check=True, capture_output=True, timeout=180)
+    done = subprocess.run(
+        [deployed / "venv/bin/pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        env=lessons.clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "/site-packages/flaskr/"
+        in subprocess.run(
+            [deployed / "venv/bin/python", "-c", "import flaskr; print(flaskr.__file__)"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+# ---------------------------------------------------------------- the developer's path
+
+
+def test_coverage_of_the_apps_own_tests(tmp_path):
+    """In a copy of the project, as a developer: editable install, coverage, pytest --cov."""
+    project = tmp_path / "flaskr-project"
+    shutil.copytree(
+        lessons.EXAMPLES / EXAMPLE,
+        project,
+        ignore=shutil.ignore_patterns("__pycache__", "instance", ".venv"),
+    )
+    run_steps("In the project folder", project)
