@@ -54,9 +54,15 @@ def page_steps(title_start: str) -> list[tuple[str, str]]:
 PACKAGING_TOOLS = ("python -m build", "python -m venv", "venv/bin/pip", ".venv/bin/pip")
 
 
+def learner_env() -> dict[str, str]:
+    """clean_env() without the suite's own coverage run (``nox -s coverage``) leaking into
+    the page's `coverage` commands through COVERAGE_FILE and COVERAGE_PROCESS_CONFIG."""
+    return {k: v for k, v in lessons.clean_env().items() if not k.startswith("COVERAGE_")}
+
+
 def run_steps(title_start: str, cwd: Path) -> None:
     for command, expected in page_steps(title_start):
-        env = lessons.clean_env()
+        env = learner_env()
         if command.startswith(PACKAGING_TOOLS):
             del env["PYTHONWARNINGS"]
         done = subprocess.run(
@@ -191,6 +197,15 @@ def test_the_installed_instance_folder_holds_config_and_database(deployed):
 def test_the_build_leaves_the_source_folder_as_it_was(deployed):
     """No build/, dist/ or *.egg-info next to the sources: all output went to --outdir."""
     assert SOURCE_FILES["after"] == SOURCE_FILES["before"]
+
+
+def test_waitress_listens_on_every_interface_unless_told(deployed):
+    """What the page quotes: the notes' bare `waitress-serve --call` is reachable from outside."""
+    done = subprocess.run(
+        [deployed / "venv/bin/waitress-serve", "--help"], capture_output=True, text=True
+    )
+    words = " ".join(done.stdout.split())
+    assert """default is '0.0.0.0', which means "all IP addresses on this host".""" in words
 
 
 @pytest.mark.parametrize(
