@@ -2,10 +2,14 @@
 
 import re
 import shutil
+import threading
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
+from werkzeug.serving import make_server
 
 import lessons
 from servers import curl, free_port, serve
@@ -125,3 +129,59 @@ def get_all(url, request_ids):
     for n, rid in enumerate(request_ids):
         args += (["--next"] if n else []) + ["-H", f"X-Request-ID: {rid}", url]
     assert curl(*args).stdout == "hello\n" * len(request_ids)
+
+
+# Issue 7's load figure, quoted on docs/robustness.md.
+ROLLOVER_CLIENTS, ROLLOVER_REQUESTS_EACH = 8, 100
+
+
+@pytest.mark.integration
+def test_no_line_is_lost_across_a_rollover_under_concurrent_requests(build, tmp_path):
+    """One process, a threaded real server, a forced rollover while requests run."""
+    app = build(tmp_path / "logs", TESTING=False)
+    (file_handler,) = [h for h in app.logger.handlers if hasattr(h, "doRollover")]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    total = ROLLOVER_CLIENTS * ROLLOVER_REQUESTS_EACH
+    answered = []
+
+    def client(n):
+        for i in range(ROLLOVER_REQUESTS_EACH):
+            request = urllib.request.Request(url, headers={"X-Request-ID": f"c{n}-r{i}"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answered.append(response.read())
+
+    try:
+        with ThreadPoolExecutor(ROLLOVER_CLIENTS) as pool:
+            running = [pool.submit(client, n) for n in range(ROLLOVER_CLIENTS)]
+            deadline = time.monotonic() + 30
+            while len(answered) < total // 2 and time.monotonic() < deadline:
+                time.sleep(0.001)
+            # What emit() does at midnight: roll over while holding the handler's lock.
+            file_handler.acquire()
+            try:
+                file_handler.doRollover()
+            finally:
+                file_handler.release()
+            rolled_at = len(answered)
+            for future in running:
+                future.result(timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join(timeout=10)
+    assert answered == [b"hello\n"] * total
+    assert total // 2 <= rolled_at < total, "the rollover did not happen mid-run"
+    (rotated,) = (tmp_path / "logs").glob("app.log.*")
+    ids = {}
+    for path in (rotated, tmp_path / "logs" / "app.log"):
+        text = path.read_text(encoding="utf-8")
+        ids[path.name] = re.findall(r"\[(c\d+-r\d+) 127\.0\.0\.1\] - index visited", text)
+    every_id = sorted(
+        f"c{n}-r{i}" for n in range(ROLLOVER_CLIENTS) for i in range(ROLLOVER_REQUESTS_EACH)
+    )
+    assert sorted(ids[rotated.name] + ids["app.log"]) == every_id  # 0 lost, 0 doubled
+    assert ids[rotated.name], "nothing was written before the rollover"
+    assert ids["app.log"], "nothing was written after the rollover"

@@ -36,7 +36,7 @@ EXAMPLE = "14_packaging_and_deployment"
 PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
 MARK = "run by the integration test"
 WHEEL = "flaskr-1.0.0-py3-none-any.whl"
-CLIENTS, POSTS_EACH = 8, 25  # concurrent writers through waitress's 8 threads
+CLIENTS, POSTS_EACH = 16, 64  # 1,024 concurrent writes through waitress's 8 threads
 
 
 def page_steps(title_start: str) -> list[tuple[str, str]]:

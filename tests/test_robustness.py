@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+import sqlite3
+from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.security import check_password_hash
 
 import lessons
 from conftest import config_for
@@ -334,3 +336,103 @@ def test_the_properties_catch_a_bad_app():
             del response.headers["Allow"]
         found = " | ".join(problems(app, page, response, sent))
         assert all(e in found for e in expected), (path, found)
+
+
+# --8<-- [start:crafted_users]
+# Crafted query strings for a cached personal page, and credentials for a registration form.
+CACHE_QUERIES = ["", "?", "?page=2", "?next=/admin", "?user=bob", "?a=1&a=2", "?%00", "?é=ü"]
+CREDENTIALS = [
+    ("ada", "lovelace"),
+    ("o'brien", "pass' OR '1'='1"),
+    ("名前", "пароль密码😀"),
+    ("x" * 200, "y" * 1000),
+    (" spaced ", " spaced password "),
+    ("<b>bold</b>", "$2b$12$looks.like.a.hash"),
+]
+# --8<-- [end:crafted_users]
+QUERY_STRINGS = st.one_of(
+    st.sampled_from(CACHE_QUERIES),
+    st.dictionaries(header_text, header_text, max_size=3).map(lambda q: "?" + urlencode(q)),
+)
+
+
+def signed_in(app, username: str, password: str):
+    """A test client of lesson 07's app with ``username`` logged in."""
+    client = app.test_client()
+    answer = client.post("/login", data={"username": username, "password": password})
+    assert answer.status_code == 303, answer.status
+    return client
+
+
+def crossed(clients, path: str, queries: list[str]) -> list[str]:
+    """Each user in turn, then the first again, asks for the same URLs: who saw someone
+    else's page? ``clients`` maps a user name to a client logged in as that user."""
+    turns = [*clients.items(), next(iter(clients.items()))]
+    seen = []
+    for query in queries:
+        for name, client in turns:
+            body = client.get(path + query).get_data(as_text=True)
+            if not body.startswith(f"{name}'s"):
+                seen.append(f"{name} got {body.strip()!r} at {path + query}")
+    return seen
+
+
+def users_of(app):
+    return {"ada": signed_in(app, "ada", "lovelace"), "bob": signed_in(app, "bob", "builder")}
+
+
+def test_a_cached_page_never_crosses_users(production_app):
+    """Lesson 07's per-user cache, crafted and generated query strings; and the notes'
+    path-keyed cache (its TRAPS route) fails the same check, so a pass means something."""
+    app, _ = production_app("07_view_decorators")
+    clients = users_of(app)
+    assert crossed(clients, "/dashboard", CACHE_QUERIES) == []
+    traps = lessons.import_example("07_view_decorators").create_app({"TRAPS": True})
+    assert crossed(users_of(traps), "/traps/dashboard", ["?x=1"]), "the check cannot fail"
+
+    @settings(max_examples=50, deadline=None, database=None)
+    @given(queries=st.lists(QUERY_STRINGS, min_size=1, max_size=4))
+    def holds(queries):
+        assert crossed(clients, "/dashboard", queries) == []
+
+    holds()
+
+
+def stored_passwords(app) -> dict[str, str]:
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        rows = dict(db.execute("SELECT username, password FROM user"))
+    db.close()
+    return rows
+
+
+def test_passwords_are_stored_hashed(production_app):
+    """Lesson 14 stores what register receives only as a salted hash that still verifies."""
+    app, _ = production_app("14_packaging_and_deployment")
+    client = app.test_client()
+    registered = {}
+
+    def register(username: str, password: str) -> None:
+        answer = client.post("/auth/register", data={"username": username, "password": password})
+        if answer.status_code == 302:  # 400 for a blank or taken name: nothing is stored
+            registered[username.strip()] = password
+
+    for username, password in CREDENTIALS:
+        register(username, password)
+
+    @settings(max_examples=8, deadline=None, database=None)  # a hash costs ~80 ms
+    @given(username=header_text, password=st.text(max_size=50))
+    def more(username, password):
+        register(username, password)
+
+    more()
+    stored = stored_passwords(app)
+    assert len(registered) >= len(CREDENTIALS)
+    assert stored.keys() == registered.keys()
+    for username, password in registered.items():
+        assert stored[username] != password
+        assert stored[username].startswith(("scrypt:", "pbkdf2:")), stored[username]
+        assert check_password_hash(stored[username], password)
+    register("salt-a", "one password")
+    register("salt-b", "one password")
+    hashes = stored_passwords(app)
+    assert hashes["salt-a"] != hashes["salt-b"], "not salted: equal passwords, equal hashes"
