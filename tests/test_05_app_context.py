@@ -16,6 +16,7 @@ from servers import curl, free_port, serve
 pytestmark = pytest.mark.integration
 
 THREADS = 4
+READS, WRITES, FAILURES = 48, 24, 24  # concurrent requests; figures on docs/robustness.md
 # waitress-serve only takes MODULE:OBJECT names that are identifiers, and "05_app_context"
 # is not one, so the app is loaded the way `flask --app` loads it and handed to waitress.
 SERVE = """
@@ -45,7 +46,7 @@ def stats(base_url: str) -> dict:
 def test_concurrent_requests_close_every_connection(base_url):
     before = stats(base_url)
     assert before["opened"] == before["closed"]
-    reads, writes, failures = 24, 12, 12
+    reads, writes, failures = READS, WRITES, FAILURES
     status_line = ["-w", "%{http_code}\\n"]
     args = ["--parallel", "--parallel-max", str(2 * THREADS), *status_line]
     for path in ["/notes"] * reads + ["/broken"] * failures:

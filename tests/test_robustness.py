@@ -154,6 +154,7 @@ def for_lesson(generated: dict, templates: list[str]) -> dict:
     return {**sent, "path": path}
 
 
+MARKUP_FIELDS = ("name", "q", "username", "title", "body", "next", "message")
 WEAK_KEYS = {None, "", "dev", "development", "secret", "changeme", "change-me", "test"}
 XSS = "<svg/onload=alert(1)>"
 
@@ -289,7 +290,7 @@ def test_markup_in_input_is_never_reflected_raw(example, production_app):
     """Markup in every variable, query argument and form field comes back escaped, if at all."""
     app, page = production_app(example)
     client = app.test_client()
-    fields = {name: XSS for name in ("name", "q", "username", "title", "body", "next", "message")}
+    fields = dict.fromkeys(MARKUP_FIELDS, XSS)
     for path in rule_paths(app):
         for method in ("GET", "POST"):
             sent = {"method": method, "path": path.replace("{}", quote(XSS, safe=""))}
@@ -350,6 +351,7 @@ CREDENTIALS = [
     ("<b>bold</b>", "$2b$12$looks.like.a.hash"),
 ]
 # --8<-- [end:crafted_users]
+CACHE_EXAMPLES, PASSWORD_EXAMPLES = 50, 8  # generated on top (a password hash costs ~80 ms)
 QUERY_STRINGS = st.one_of(
     st.sampled_from(CACHE_QUERIES),
     st.dictionaries(header_text, header_text, max_size=3).map(lambda q: "?" + urlencode(q)),
@@ -390,7 +392,7 @@ def test_a_cached_page_never_crosses_users(production_app):
     traps = lessons.import_example("07_view_decorators").create_app({"TRAPS": True})
     assert crossed(users_of(traps), "/traps/dashboard", ["?x=1"]), "the check cannot fail"
 
-    @settings(max_examples=50, deadline=None, database=None)
+    @settings(max_examples=CACHE_EXAMPLES, deadline=None, database=None)
     @given(queries=st.lists(QUERY_STRINGS, min_size=1, max_size=4))
     def holds(queries):
         assert crossed(clients, "/dashboard", queries) == []
@@ -419,7 +421,7 @@ def test_passwords_are_stored_hashed(production_app):
     for username, password in CREDENTIALS:
         register(username, password)
 
-    @settings(max_examples=8, deadline=None, database=None)  # a hash costs ~80 ms
+    @settings(max_examples=PASSWORD_EXAMPLES, deadline=None, database=None)
     @given(username=header_text, password=st.text(max_size=50))
     def more(username, password):
         register(username, password)
@@ -436,3 +438,48 @@ def test_passwords_are_stored_hashed(production_app):
     register("salt-b", "one password")
     hashes = stored_passwords(app)
     assert hashes["salt-a"] != hashes["salt-b"], "not salted: equal passwords, equal hashes"
+
+
+def test_the_robustness_page_states_the_suites_figures():
+    """docs/robustness.md's table is built from these constants: the page cannot drift."""
+    import test_05_app_context as t05
+    import test_10_logging as t10
+    import test_14_packaging_and_deployment as t14
+
+    noxfile = (lessons.ROOT / "noxfile.py").read_text()
+    fuzz = int(re.search(r'"FUZZ_REQUESTS", "(\d+)"', noxfile).group(1))
+    expected = [
+        ("Generated requests sent to each lesson", REQUESTS),
+        ("Generated requests per lesson in `nox -s fuzz`", fuzz),
+        ("Crafted redirect targets, each on every rule with GET and POST", len(HOSTILE_TARGETS)),
+        ("Crafted file names, each in every rule variable", len(TRAVERSALS)),
+        (
+            "Form and query fields carrying markup, on every rule with GET and POST",
+            len(MARKUP_FIELDS),
+        ),
+        (
+            f"Crafted query strings on a cached personal page, plus {CACHE_EXAMPLES} "
+            "generated lists",
+            len(CACHE_QUERIES),
+        ),
+        (
+            f"Crafted user names and passwords registered, plus {PASSWORD_EXAMPLES} "
+            "generated pairs",
+            len(CREDENTIALS),
+        ),
+        (
+            f"Lesson 14: concurrent writes through waitress ({t14.CLIENTS} clients)",
+            t14.CLIENTS * t14.POSTS_EACH,
+        ),
+        (
+            "Lesson 05: concurrent requests through waitress, every connection closed",
+            t05.READS + t05.WRITES + t05.FAILURES,
+        ),
+        (
+            "Lesson 10: concurrent requests across a forced log rollover, lines lost",
+            t10.ROLLOVER_CLIENTS * t10.ROLLOVER_REQUESTS_EACH,
+        ),
+    ]
+    text = (lessons.ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (.+?) \| (\d+) \| (\d+) \|$", text, re.MULTILINE)
+    assert rows == [(check, str(figure), "0") for check, figure in expected]
