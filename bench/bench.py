@@ -105,19 +105,35 @@ def served(name: str, app: str, config: dict | None = None, log: Path | None = N
         yield f"http://127.0.0.1:{port}", proc
 
 
-def bench_servers(seconds: int, repeats: int, apps: dict[str, tuple[str, dict, str]]) -> None:
+def prepared(entry: dict, tmp: str) -> dict:
+    """An app's config with ``{tmp}`` filled in, after sending its ``seed`` form posts
+    (register, log in, write posts...) through a test client, so the page has content."""
+    config = {k: v.format(tmp=tmp) if isinstance(v, str) else v for k, v in entry["config"].items()}
+    if entry.get("seed"):
+        module = lessons.import_example(entry["app"].split("/")[-1])
+        client = module.create_app({**config, "TESTING": True}).test_client()
+        for path, form in entry["seed"]:
+            assert client.post(path, data=form).status_code < 400, path
+    return config
+
+
+def bench_servers(seconds: int, repeats: int, apps: dict[str, dict]) -> None:
     """Every server against every app, interleaved, ``repeats`` times."""
     names = list(server_commands(0))
     runs: dict = {(a, s): [] for a in apps for s in names}
     queue_warnings: dict = {s: 0 for s in names}
-    for _ in range(repeats):
-        for app_name, (app, config, path) in apps.items():
-            for server in names:
-                with tempfile.NamedTemporaryFile(suffix=".log") as log:
-                    with served(server, app, config, Path(log.name)) as (url, _):
-                        wrk(url + path, 1)  # warm up
-                        runs[(app_name, server)].append(wrk(url + path, seconds))
-                    queue_warnings[server] += Path(log.name).read_text().count("Task queue depth")
+    with tempfile.TemporaryDirectory() as tmp:
+        configs = {name: prepared(entry, tmp) for name, entry in apps.items()}
+        for _ in range(repeats):
+            for app_name, entry in apps.items():
+                for server in names:
+                    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+                        served_app = served(server, entry["app"], configs[app_name], Path(log.name))
+                        with served_app as (url, _):
+                            wrk(url + entry["path"], 1)  # warm up
+                            runs[(app_name, server)].append(wrk(url + entry["path"], seconds))
+                        warnings = Path(log.name).read_text().count("Task queue depth")
+                        queue_warnings[server] += warnings
     table = {f"{a} | {s}": median_of(r) for (a, s), r in runs.items()}
     RESULTS["servers"] = {"table": table, "waitress_queue_warnings": queue_warnings}
     for app_name in apps:
@@ -459,7 +475,7 @@ def main() -> None:
         )
     RESULTS["machine"] = machine()
     if "servers" in only:
-        bench_servers(seconds, repeats, {k: tuple(v) for k, v in config["servers"].items()})
+        bench_servers(seconds, repeats, config["servers"])
     if "downloads" in only:
         bench_downloads(64 if args.quick else 1024, 1 if args.quick else 2, config["downloads"])
     if "caching" in only:
