@@ -39,11 +39,14 @@ BENCH = ROOT / "bench"
 OUT = ROOT / "docs" / "performance"
 MiB = 1024 * 1024
 RESULTS: dict = {"targets": []}
+SECTION = {"name": ""}  # the comparison being measured, recorded with each target
 
 
 def target(name: str, measured: str, ok: bool, note: str = "") -> None:
     """Record and print one target with its measured figure and PASS/MISS."""
-    RESULTS["targets"].append({"target": name, "measured": measured, "pass": ok, "note": note})
+    RESULTS["targets"].append(
+        {"section": SECTION["name"], "target": name, "measured": measured, "pass": ok, "note": note}
+    )
     print(f"{'PASS' if ok else 'MISS'}  {name}: {measured} {note}", flush=True)
 
 
@@ -453,10 +456,18 @@ def plot_bars(name: str, title: str, values: dict, unit: str, log: bool = False)
     plt.close(fig)
 
 
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.machine()
+
+
 def machine() -> dict:
     return {
         "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": platform.processor() or platform.machine(),
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "memory_GiB": round(psutil.virtual_memory().total / 2**30),
         "python": platform.python_version(),
@@ -471,7 +482,9 @@ def machine() -> dict:
 def write_markdown() -> None:
     m = RESULTS["machine"]
     lines = [
-        f"Measured {m['when']} on {m['cores']} cores, {m['memory_GiB']} GiB, Python {m['python']}, "
+        "Measured "
+        + ", ".join(f"{section} {when}" for section, when in RESULTS["when"].items())
+        + f" on {m['cpu']}, {m['cores']} cores, {m['memory_GiB']} GiB, Python {m['python']}, "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
         + f", {m['wrk']}, {m['nginx']}.",
         "",
@@ -496,21 +509,26 @@ def main() -> None:
     config = json.loads((BENCH / "lessons.json").read_text())
     OUT.mkdir(parents=True, exist_ok=True)
     previous = OUT / "results.json"
-    if previous.exists():
-        RESULTS.update(
-            {k: v for k, v in json.loads(previous.read_text()).items() if k != "targets"}
-        )
+    if previous.exists():  # a partial run (--only) keeps the other sections' results
+        RESULTS.update(json.loads(previous.read_text()))
+        RESULTS["targets"] = [t for t in RESULTS["targets"] if t["section"] not in only]
     RESULTS["machine"] = machine()
-    if "servers" in only:
-        bench_servers(seconds, repeats, config["servers"])
-    if "downloads" in only:
-        bench_downloads(64 if args.quick else 1024, 1 if args.quick else 2, config["downloads"])
-    if "caching" in only:
-        bench_caching(seconds, repeats, config["caching"])
-    if "startup" in only:
-        bench_startup(3 if args.quick else 7)
-    if "suite" in only:
-        bench_suite(args.full_nox)
+    sections = {
+        "servers": lambda: bench_servers(seconds, repeats, config["servers"]),
+        "downloads": lambda: bench_downloads(
+            64 if args.quick else 1024, 1 if args.quick else 2, config["downloads"]
+        ),
+        "caching": lambda: bench_caching(seconds, repeats, config["caching"]),
+        "startup": lambda: bench_startup(3 if args.quick else 7),
+        "suite": lambda: bench_suite(args.full_nox),
+    }
+    for name, run in sections.items():
+        if name in only:
+            SECTION["name"] = name
+            RESULTS.setdefault("when", {})[name] = RESULTS["machine"]["when"]
+            run()
+    order = list(sections)
+    RESULTS["targets"].sort(key=lambda t: order.index(t["section"]))
     (OUT / "results.json").write_text(json.dumps(RESULTS, indent=2) + "\n")
     write_markdown()
     shutil.rmtree(BENCH / "__pycache__", ignore_errors=True)
