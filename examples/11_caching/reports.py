@@ -26,7 +26,7 @@ def report(year):
     return {**sales_report(year), "computed": current_app.extensions["calls"]["report"]}
 
 
-# The same work, never cached (lesson 06's benchmark compares the two).
+# The same work, never cached (`nox -s bench` compares the two).
 @bp.get("/<int:year>/uncached")
 def report_uncached(year):
     result = sales_report.uncached(year)
