@@ -253,6 +253,8 @@ def check_http(text: str, client) -> None:
         headers=ex.headers,
         data=ex.body.encode() if ex.body else None,
     )
+    response.get_data()  # read it all (kept on the response), then let go of any open file
+    response.close()
     problems = []
     if ex.status != f"HTTP/1.1 {response.status}":
         problems.append(f"status: expected {ex.status!r}, got 'HTTP/1.1 {response.status}'")

@@ -1,0 +1,33 @@
+"""Lesson 03 - blueprints: registration, prefixes and endpoints, nesting, resources,
+static files, templates and their search order, and error handlers."""
+
+import click
+from flask import Flask, render_template
+
+from . import admin, blog, pages, traps  # noqa: F401 - traps: blueprints for the page's Traps
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_prefixed_env()  # FLASK_EXPLAIN_TEMPLATE_LOADING=true, see the page
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    # --8<-- [start:register]
+    # Each registration replays the blueprint's recorded operations on this app.
+    app.register_blueprint(pages.bp)  # no prefix: "/" and "/<page>"
+    app.register_blueprint(admin.bp, url_prefix="/admin")  # with static files and templates
+    app.register_blueprint(blog.parent)  # /blog, with /blog/comments nested inside
+    # The same blueprint again, under another name and prefix: endpoints "news.*".
+    app.register_blueprint(blog.parent, name="news", url_prefix="/news")
+    # --8<-- [end:register]
+
+    # `flask --app examples/03_blueprints show-template admin/help.html`
+    @app.cli.command("show-template")
+    @click.argument("name")
+    def show_template(name):
+        """Render a template by name, to see which file was used."""
+        with app.test_request_context():  # url_for in templates needs a request
+            click.echo(render_template(name).strip())
+
+    return app
