@@ -187,7 +187,10 @@ def send(client, method: str, path: str, **kwargs):
     raw = path.split("?")[0]
     decoded = unquote_to_bytes(raw).decode("latin-1")
     overrides = {"PATH_INFO": decoded, "REQUEST_URI": raw, "RAW_URI": raw}
-    return client.open("/", method=method, environ_overrides=overrides, **kwargs)
+    response = client.open("/", method=method, environ_overrides=overrides, **kwargs)
+    response.get_data()  # read it all (kept on the response), then close any file it holds
+    response.close()
+    return response
 
 
 def problems(app, page, response, sent) -> list[str]:
