@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import lessons  # noqa: E402
-from servers import free_port, serve  # noqa: E402
+from servers import free_port, peak_rss_growth, serve  # noqa: E402
 
 BENCH = ROOT / "bench"
 OUT = ROOT / "docs" / "performance"
@@ -161,31 +160,11 @@ def bench_servers(seconds: int, repeats: int, apps: dict[str, dict]) -> None:
 # ---------------------------------------------------------------- downloads
 
 
-def tree_rss(proc: psutil.Process) -> int:
-    """RSS of a server and its workers, in bytes."""
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
-
-
 def download(url: str, server_pid: int, timeout: float = 120) -> dict:
     """curl the URL to /dev/null while sampling the server's RSS every 20 ms."""
-    proc = psutil.Process(server_pid)
-    base = peak = tree_rss(proc)
-    stop = threading.Event()
 
-    def sample():
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, tree_rss(proc))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        done = subprocess.run(
+    def fetch():
+        return subprocess.run(
             ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}"]
             + ["--max-time", str(int(timeout)), url],
             capture_output=True,
@@ -193,14 +172,13 @@ def download(url: str, server_pid: int, timeout: float = 120) -> dict:
             timeout=timeout + 10,
             check=True,
         )
-    finally:
-        stop.set()
-        sampler.join(5)
+
+    done, growth = peak_rss_growth(server_pid, fetch)
     code, size, seconds = done.stdout.split()
     return {
         "status": int(code),
         "MB_per_s": int(size) / float(seconds) / 1e6,
-        "rss_growth_MiB": (peak - base) / MiB,
+        "rss_growth_MiB": growth / MiB,
         "bytes": int(size),
     }
 

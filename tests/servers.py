@@ -75,3 +75,38 @@ def curl(*args: str, timeout: float = 60.0) -> subprocess.CompletedProcess:
         timeout=timeout + 5,
         check=True,
     )
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its children (a server and its workers), bytes."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0
+    for p in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def peak_rss_growth(pid: int, work, interval: float = 0.02):
+    """Run ``work()`` while sampling the process tree's RSS; return (its result, peak growth)."""
+    import threading
+
+    base = peak = tree_rss(pid)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(pid))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        result = work()
+    finally:
+        done.set()
+        sampler.join(5)
+    return result, max(peak, tree_rss(pid)) - base
