@@ -1,0 +1,53 @@
+"""Lesson 13 - the CLI and the environment: commands, a command group, a plugin command,
+.env and .flaskenv files, debug mode, and what production servers do not read."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_mapping(GREETING="Hello")
+    app.config.from_prefixed_env()  # FLASK_GREETING, from the shell, .env or .flaskenv
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    # --8<-- [start:views]
+    # What the environment decided: a config value and debug mode.
+    @app.get("/")
+    def index():
+        return {"greeting": app.config["GREETING"], "debug": app.debug}
+
+    # --8<-- [end:views]
+
+    # --8<-- [start:commands]
+    # `flask greet ada` and `flask greet --shout ada`: an argument and an option.
+    @app.cli.command("greet")
+    @click.argument("name")
+    @click.option("--shout", is_flag=True, help="Say it loudly.")
+    def greet(name, shout):
+        """Greet NAME."""
+        text = f"{app.config['GREETING']}, {name}."
+        click.echo(text.upper() if shout else text)
+
+    # `flask show-config`: what the environment set.
+    @app.cli.command("show-config")
+    def show_config():
+        """Print GREETING and whether debug mode is on."""
+        click.echo(f"GREETING = {app.config['GREETING']!r}")
+        click.echo(f"debug = {app.debug}")
+
+    # A group: `flask users create grace --admin`.
+    users = AppGroup("users", help="Manage users.")
+
+    @users.command("create")
+    @click.argument("name")
+    @click.option("--admin", is_flag=True, help="Give the user every right.")
+    def create_user(name, admin):
+        """Create user NAME."""
+        click.echo(f"Created {'admin' if admin else 'user'} {name}.")
+
+    app.cli.add_command(users)
+    # --8<-- [end:commands]
+    return app

@@ -1,0 +1,120 @@
+"""Lesson 13 with real processes: the reloader, a plugin installed into a fresh venv, and
+a production server that reads .env only through load_dotenv.
+
+The commands and the lines they print are the page's ``bash`` blocks, so the page and the
+test cannot drift apart.
+"""
+
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import lessons
+from servers import free_port, serve
+
+pytestmark = pytest.mark.integration
+
+EXAMPLE = "13_cli_and_env"
+PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
+MARK = "run by the integration test"
+
+
+def page_steps(title_start: str) -> list[tuple[str, str]]:
+    """The ``$`` commands and expected output of the page's bash block with that title."""
+    (block,) = [
+        b
+        for b in PAGE.blocks
+        if b.lang == "bash" and b.title.startswith(title_start) and MARK in b.title
+    ]
+    return lessons.parse_console(block.text)
+
+
+def run(command: str, cwd: Path) -> str:
+    env = lessons.clean_env()
+    if "pip install" in command:  # pip and setuptools' own deprecations are not ours
+        del env["PYTHONWARNINGS"]
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"$ {command}\n{done.stdout}"
+    return done.stdout
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    (tmp_path / "examples").symlink_to(lessons.EXAMPLES, target_is_directory=True)
+    return tmp_path
+
+
+def wait_for_line(log: Path, text: str, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
+    (command, expected), *_ = page_steps("The reloader")
+    (workdir / "scratch").mkdir()
+    (workdir / "scratch" / "tmp_notes.py").write_text("# a scratch file\n")
+    (workdir / "settings.toml").write_text("x = 1\n")
+    # The stat reloader, as on a machine without watchdog (the suite's docs tools bring it).
+    shadow = workdir / "no-watchdog" / "watchdog"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('use the stat reloader')\n")
+    port, log = free_port(), workdir / "server.log"
+    command = command.replace("flask ", "exec flask ", 1) + f" --port {port}"
+    with serve(["bash", "-c", command], port, cwd=workdir, log=log, PYTHONPATH=str(shadow.parent)):
+        assert wait_for_line(log, " * Restarting with stat"), log.read_text()
+        time.sleep(1.5)  # the stat reloader compares mtimes once a second
+        (workdir / "scratch" / "tmp_notes.py").touch()
+        assert not wait_for_line(log, "Detected change", timeout=4), log.read_text()
+        (workdir / "settings.toml").touch()
+        assert wait_for_line(log, "Detected change in"), log.read_text()
+    # The page's output ends at the reload; what the restarted server prints next varies.
+    up_to_reload = log.read_text().split(", reloading", 1)[0] + ", reloading"
+    assert lessons.matches(expected, up_to_reload), log.read_text()
+
+
+def test_a_plugin_command_from_an_installed_package(workdir):
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    site = next(venv.glob("lib/python3*/site-packages"))
+    # The new venv sees the suite's packages (Flask) without reinstalling them.
+    suite_site = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
+    (site / "suite.pth").write_text(f"{suite_site}\n")
+    for command, expected in page_steps("A plugin"):
+        out = run(command, workdir)
+        assert lessons.matches(expected, out), f"$ {command}\n-- expected --\n{expected}\n{out}"
+
+
+def test_a_production_server_reads_env_only_through_load_dotenv(workdir):
+    (workdir / ".env").write_text("FLASK_GREETING=from .env\n")
+    answers = {}
+    for target in (f"{EXAMPLE}:create_app()", f"{EXAMPLE}.wsgi:app"):
+        port = free_port()
+        command = [
+            "gunicorn",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--pythonpath",
+            str(lessons.EXAMPLES),
+            target,
+        ]
+        url = f"http://127.0.0.1:{port}/"
+        with serve(command, port, cwd=workdir), urllib.request.urlopen(url, timeout=10) as page:
+            answers[target] = page.read().decode()
+    assert '"greeting":"Hello"' in answers[f"{EXAMPLE}:create_app()"]
+    assert '"greeting":"from .env"' in answers[f"{EXAMPLE}.wsgi:app"]
