@@ -72,7 +72,7 @@ def create_app(test_config=None):
 
         def chunks():
             with open(path, "rb") as f:
-                while chunk := f.read(256 * 1024):
+                while chunk := f.read(1024 * 1024):  # 1 MiB at a time
                     yield chunk
 
         return app.response_class(chunks(), mimetype="application/octet-stream")
