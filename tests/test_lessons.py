@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import flask.cli
 import pytest
 from click.testing import CliRunner
@@ -125,3 +127,15 @@ def test_block(example, block, lesson_states, console_dirs):
         lessons.check_http(block.text, lesson.client)
     else:
         lessons.check_pycon(block, lesson.globs)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_listed_in_the_readme_and_on_the_home_page(example):
+    """A lesson row (number, linked page, one line) in README.md and docs/index.md."""
+    page = lessons.page_for(example)
+    for doc, link in (
+        ("README.md", f"docs/lessons/{page.name}"),
+        ("docs/index.md", f"lessons/{page.name}"),
+    ):
+        row = rf"^\| {example[:2]} \| \[[^]]+\]\({re.escape(link)}\) \| .+ \|$"
+        assert re.search(row, (lessons.ROOT / doc).read_text(), re.MULTILINE), f"no row in {doc}"
