@@ -1,7 +1,8 @@
 """Lesson 12 under real servers: a 256 MiB file, real curl, the server's memory measured.
 
 The file is written to a temp folder (never committed), served by waitress and by gunicorn
-on 127.0.0.1, and downloaded whole, in a range, and interrupted then resumed.
+on 127.0.0.1, and downloaded whole, in a range, and interrupted then resumed; crafted names
+sent as raw request targets never reach the file planted beside the folder.
 """
 
 import hashlib
@@ -26,6 +27,27 @@ from waitress import serve
 app = ScriptInfo(app_import_path="examples/12_streaming_downloads").load_app()
 serve(app, host="127.0.0.1", port=int(sys.argv[1]))
 """
+SECRET = "lesson 12 secret: this file lies beside the download folder, never in it"
+# Raw request targets (curl --path-as-is sends them as written): dots, encoded dots and
+# slashes, backslashes, NUL, double encoding, overlong UTF-8, absolute paths.
+CRAFTED = [
+    "../secret.txt",
+    "..%2Fsecret.txt",
+    "%2e%2e/secret.txt",
+    "%2E%2E%2Fsecret.txt",
+    "..\\secret.txt",
+    "..%5Csecret.txt",
+    "big.bin/..%2F..%2Fsecret.txt",
+    "....//secret.txt",
+    "..%252Fsecret.txt",
+    "..%c0%afsecret.txt",
+    "secret.txt%00",
+    "..%2Fsecret.txt%00.bin",
+    "%2Fetc%2Fpasswd",
+    "/etc/passwd",
+    "../../../../../../../../etc/passwd",
+]
+VIEWS = ["files", "download", "stream", "traps/naive"]
 
 
 def sha256(path) -> str:
@@ -38,8 +60,12 @@ def sha256(path) -> str:
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory):
-    """256 MiB of random bytes (each MiB rotated, so no two MiB are the same)."""
-    folder = tmp_path_factory.mktemp("downloads")
+    """256 MiB of random bytes (each MiB rotated, so no two MiB are the same), in a
+    download folder with a secret file beside it."""
+    folder = tmp_path_factory.mktemp("lesson12") / "downloads"
+    folder.mkdir()
+    (folder.parent / "secret.txt").write_text(SECRET)
+    (folder / "hello.txt").write_text("hello\n")
     path = folder / "big.bin"
     chunk = os.urandom(MiB)
     with path.open("wb") as f:
@@ -136,3 +162,23 @@ def test_send_file_memory_stays_flat_and_read_does_not(server, tmp_path):
     size, grown = peak_rss_growth(proc.pid, fetch("/traps/naive/big.bin"))
     assert int(size) == SIZE
     assert grown > 200 * MiB, f"read() grew the server by only {grown / MiB:.0f} MiB"
+
+
+def test_no_crafted_name_leaves_the_folder(server, big_file):
+    url, _ = server
+    assert (big_file.parent / ".." / "secret.txt").read_text() == SECRET  # a naive join finds it
+    names = [*CRAFTED, str(big_file.parent.parent / "secret.txt")]  # and its absolute path
+    for view in VIEWS:
+        for name in [*names, "hello.txt"]:
+            done = curl(
+                *("--path-as-is", "--location", "--max-redirs", "3"),
+                *("-o", "-", "-w", "\n%{http_code}"),
+                f"{url}/{view}/{name}",
+            )
+            body, status = done.stdout.rsplit("\n", 1)
+            assert SECRET not in body, (view, name)
+            assert "root:x:0:0" not in body, (view, name)
+            if name == "hello.txt":  # the control: a name inside the folder is served
+                assert (status, body) == ("200", "hello\n"), view
+            else:
+                assert status == "404", (view, name, status)
