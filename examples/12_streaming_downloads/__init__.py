@@ -3,6 +3,7 @@ Range requests, generators, and file names that never leave the download folder.
 
 import os
 
+import click
 from flask import Flask, abort, request, send_file, send_from_directory, stream_with_context
 from werkzeug.security import safe_join
 
@@ -30,12 +31,25 @@ def create_app(test_config=None):
     app.config.from_prefixed_env()  # FLASK_DOWNLOAD_FOLDER=/srv/files
     if test_config:
         app.config.from_mapping(test_config)
-    folder = app.config["DOWNLOAD_FOLDER"]
-    os.makedirs(folder, exist_ok=True)
-    for name, text in SAMPLES.items():  # a few files to try it with
-        if not os.path.exists(os.path.join(folder, name)):
-            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+    # Absolute once, here: send_file would take a relative path from app.root_path.
+    folder = os.path.abspath(app.config["DOWNLOAD_FOLDER"])
+
+    # --8<-- [start:init]
+    # flask --app examples/12_streaming_downloads init: the folder and two files to try.
+    # The factory writes nothing: building an app (tests, `flask routes`) leaves disks alone.
+    @app.cli.command("init")
+    def init():
+        os.makedirs(folder, exist_ok=True)
+        for name, text in SAMPLES.items():
+            path = os.path.join(folder, name)
+            if os.path.exists(path):  # never overwrite a real file of the same name
+                click.echo(f"kept {path}")
+                continue
+            with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
+            click.echo(f"wrote {path}")
+
+    # --8<-- [end:init]
 
     # --8<-- [start:files]
     # Any file in the folder, shown in the browser. send_from_directory refuses every name
@@ -50,10 +64,14 @@ def create_app(test_config=None):
         return send_from_directory(folder, name, as_attachment=True)
 
     # One known file under another name, non-ASCII included, with its type given.
+    # send_file trusts its path: a missing file would be a 500, so check first.
     @app.get("/report")
     def report():
+        path = os.path.join(folder, "report.csv")
+        if not os.path.isfile(path):
+            abort(404)
         return send_file(
-            os.path.join(folder, "report.csv"),
+            path,
             as_attachment=True,
             download_name="年度报告 2024.csv",
             mimetype="text/csv",
