@@ -89,11 +89,27 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def settled_rss(pid: int, quiet: float = 0.2, timeout: float = 5.0) -> int:
+    """The tree's RSS once it has held still (within 1 MiB) for ``quiet`` seconds.
+
+    A request that has just ended may still be freeing its memory: a baseline taken then
+    would hide the next request's growth.
+    """
+    deadline = time.monotonic() + timeout
+    last, since = tree_rss(pid), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < quiet:
+        time.sleep(0.02)
+        now = tree_rss(pid)
+        if abs(now - last) > 2**20:
+            last, since = now, time.monotonic()
+    return last
+
+
 def peak_rss_growth(pid: int, work, interval: float = 0.02):
     """Run ``work()`` while sampling the process tree's RSS; return (its result, peak growth)."""
     import threading
 
-    base = peak = tree_rss(pid)
+    base = peak = settled_rss(pid)
     done = threading.Event()
 
     def sample():
