@@ -19,9 +19,7 @@ def get_db():
         # failing at once with "database is locked".
         g.db = sqlite3.connect(current_app.config["DATABASE"], timeout=10)
         g.db.row_factory = sqlite3.Row
-        if not current_app.extensions.get("flaskr.schema"):  # once per app, not per request
-            g.db.executescript(SCHEMA)  # WAL mode, and any table that is missing
-            current_app.extensions["flaskr.schema"] = True
+        g.db.executescript(SCHEMA)  # WAL mode, and any table that is missing
         current_app.extensions["flaskr.db"].count(+1)
     return g.db
 
