@@ -18,6 +18,11 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "tests", "matrix", "coverage", "docs", "integration"]
 
+# The fast suite on every core: a page's blocks stay together, in order, on one worker
+# (tests/conftest.py schedules them); the integration tests, which time real servers, never
+# share the machine with each other.
+FAST = ("-W", "error", "-m", "not integration", "-n", "auto")
+INTEGRATION = ("-W", "error", "-m", "integration")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
 CURRENT = ("-r", "requirements/flask.txt")
@@ -49,7 +54,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The fast suite on the pinned current stack; warnings are errors."""
     session.install(*CURRENT, *LESSONS, *TESTS)
-    session.run("pytest", "-W", "error", "-m", "not integration", *session.posargs)
+    session.run("pytest", *FAST, *session.posargs)
 
 
 @nox.session
@@ -58,7 +63,7 @@ def matrix(session: nox.Session, flask: str) -> None:
     """The same suite on each supported Flask release."""
     stack = [f"flask=={flask}.*", *MATRIX[flask]]
     session.install(*pins("requirements/lessons.txt", stack), *TESTS, *stack)
-    session.run("pytest", "-W", "error", "-m", "not integration", "-q", *session.posargs)
+    session.run("pytest", *FAST, "-q", *session.posargs)
 
 
 @nox.session
@@ -66,7 +71,8 @@ def coverage(session: nox.Session) -> None:
     """100 % of examples/, lines and branches, from the fast suite and the integration tests."""
     session.install(*CURRENT, *LESSONS, *TESTS)
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", "-q", "-W", "error", *session.posargs)
+    session.run("coverage", "run", "-m", "pytest", "-q", *FAST, *session.posargs)
+    session.run("coverage", "run", "-m", "pytest", "-q", *INTEGRATION, *session.posargs)
     session.run("coverage", "combine", "-q", success_codes=[0, 1])
     session.run("coverage", "report")
 
@@ -112,4 +118,4 @@ def fuzz(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Real processes on 127.0.0.1: flask run, curl, WSGI servers, built wheels, redis-server."""
     session.install(*CURRENT, *LESSONS, *TESTS)
-    session.run("pytest", "-W", "error", "-m", "integration", *session.posargs)
+    session.run("pytest", *INTEGRATION, *session.posargs)

@@ -109,3 +109,18 @@ def console_dirs(tmp_path_factory):
         return dirs[example]
 
     return get
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n``: a page's blocks share one app and run in page order, so they go to one
+    worker as one unit; every other test goes wherever a worker is free."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByPage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if "::test_block[" in nodeid:
+                return nodeid.split("[", 1)[1].split(":", 1)[0]  # the example's name
+            return nodeid
+
+    return ByPage(config, log)

@@ -12,6 +12,7 @@ import re
 import sys
 
 import pytest
+import test_robustness
 import werkzeug.serving
 import werkzeug.wsgi
 
@@ -52,6 +53,12 @@ def speed(server: str, view: str) -> float:
 def caching(where: str, label: str) -> float:
     figures = RESULTS["caching"]["in_process_rps" if where == "in-process" else "waitress"]
     return figures[label] if where == "in-process" else figures[label]["rps"]
+
+
+def blocks(lang: str) -> list:
+    """Every executable block of that language on every lesson page."""
+    pages = [lessons.read_page(lessons.page_for(e)) for e in lessons.example_names()]
+    return [b for page in pages for b in page.executable if b.lang == lang]
 
 
 def gain(where: str, label: str) -> float:
@@ -164,8 +171,19 @@ CLAIMS = {
     ),
     # The suite
     "The fast suite misses its 5-second target": lambda: SUITE["fast suite"] > 5,
-    "`console` blocks start real processes": lambda: (
+    f"it takes {SUITE['fast suite']:.0f} s of wall time for {sum(SUITE['breakdown'].values()):.0f} "
+    "s of test time": lambda: SUITE["fast suite"] < sum(SUITE["breakdown"].values()),
+    "`console` blocks start real processes (bash, Python, Flask) at a few hundred milliseconds "
+    "each": lambda: (
         next(iter(SUITE["breakdown"])) == "console blocks"
+        and 0.1 <= SUITE["breakdown"]["console blocks"] / len(blocks("console")) < 1
+    ),
+    "sends at least 500 generated requests to every lesson": lambda: (
+        test_robustness.REQUESTS >= 500
+    ),
+    "the generated requests at 8 s, is one test": lambda: (
+        round(SUITE["breakdown"]["robustness: test_generated_requests"]) == 8
+        and max(SUITE["breakdown"].values()) < 2 * 8
     ),
 }
 
