@@ -154,6 +154,10 @@ def deployed(tmp_path_factory) -> Path:
     return work
 
 
+def test_activating_the_venv_lasts_until_deactivate(deployed):
+    run_steps("Activate", deployed)
+
+
 def test_the_wheel_holds_the_package_and_nothing_else(deployed):
     names = zipfile.ZipFile(deployed / "dist" / WHEEL).namelist()
     package = sorted(n for n in names if not n.startswith("flaskr-1.0.0.dist-info/"))
