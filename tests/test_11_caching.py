@@ -1,13 +1,12 @@
-"""Lesson 11 with real processes: redis-server, and gunicorn with two workers."""
+"""Lesson 11 with real processes: a Redis server, and gunicorn with two workers."""
 
 import json
-import shutil
 
 import pytest
 import redis
 
 import lessons
-from servers import curl, free_port, serve
+from servers import curl, free_port, redis_server, serve
 
 pytestmark = pytest.mark.integration
 
@@ -16,11 +15,9 @@ EXAMPLE = "11_caching"
 
 @pytest.fixture(scope="module")
 def redis_port(tmp_path_factory):
-    """A throwaway redis-server on 127.0.0.1, no persistence, stopped by PID."""
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not on PATH: apt-get install redis-server (.ci/run does)")
+    """A throwaway Redis server on 127.0.0.1, no persistence, stopped by PID."""
     port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    command = [redis_server(), "--port", str(port), "--bind", "127.0.0.1"]
     command += ["--save", "", "--appendonly", "no"]
     log = tmp_path_factory.mktemp("redis") / "redis.log"
     with serve(command, port, cwd=log.parent, log=log):

@@ -137,3 +137,11 @@ def test_console_block_with_a_wrong_claim_fails(tmp_path, monkeypatch, text):
     monkeypatch.setenv("FLASK_APP", "leaked")
     with pytest.raises(AssertionError):
         lessons.check_console(text, tmp_path)
+
+
+def test_no_hypothesis_profile_has_a_deadline():
+    """A busy machine must not fail a test for being slow: every profile runs without one."""
+    from hypothesis import settings
+
+    for name in ("ci", "fuzz"):
+        assert settings.get_profile(name).deadline is None, name
