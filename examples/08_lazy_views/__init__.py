@@ -57,7 +57,7 @@ def create_app(test_config=None):
     # Class-based views: one class, configured per URL by as_view(name, *args).
     app.add_url_rule("/hello/<name>", view_func=Greeting.as_view("hello", "Hello"))
     app.add_url_rule("/hola/<name>", view_func=Greeting.as_view("hola", "Hola"))
-    app.add_url_rule("/notes/", view_func=NoteList.as_view("notes", store=[]))
+    app.add_url_rule("/notes/", view_func=NoteList.as_view("notes", store=[], limit=100))
     # --8<-- [end:class_urls]
 
     if app.config["TRAPS"]:
