@@ -79,6 +79,14 @@ def config_for(page: lessons.Page, tmp: Path, extra: dict | None = None) -> dict
     return {**config, **(extra or {})}
 
 
+def production_setup(example: str, tmp: Path) -> tuple[dict, dict[str, str]]:
+    """(config, environment) for a lesson's app as it runs in production: debug and testing
+    off, the page's ``test_config`` with its files in ``tmp``, and the page's ``env``."""
+    page = lessons.read_page(lessons.page_for(example))
+    config = config_for(page, tmp, {"TESTING": False, "DEBUG": False})
+    return config, {k: str(v) for k, v in (page.meta.get("env") or {}).items()}
+
+
 @pytest.fixture(scope="session")
 def lesson_states(tmp_path_factory):
     """Return the Lesson for (example, block config), built once per session."""

@@ -56,6 +56,33 @@ def load_with_cli(example: str):
     return locate_app(module_name, None)
 
 
+# Sample values that each converter accepts, for requests sent to every URL rule.
+SAMPLES = {"int": "2024", "float": "1.5", "uuid": "12345678-1234-5678-1234-567812345678"}
+VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+
+
+def sample_path(rule: str) -> str:
+    """The rule with each variable replaced by a value its converter matches."""
+
+    def value(m: re.Match) -> str:
+        if m["converter"] == "any":
+            return m["args"].split(",")[0].strip(" '\"")
+        return SAMPLES.get(m["converter"], "x")
+
+    return VARIABLE.sub(value, rule)
+
+
+def rule_requests(app, methods=("GET", "POST", "PUT", "PATCH", "DELETE")):
+    """(method, path) for every URL rule but ``static``, once per method it accepts."""
+    return [
+        (method, sample_path(rule.rule))
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+        if rule.endpoint != "static"
+        for method in methods
+        if method in rule.methods
+    ]
+
+
 # ---------------------------------------------------------------- pages
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})(?P<lang>[\w-]*)(?P<info>[^`]*)$")

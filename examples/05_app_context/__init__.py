@@ -3,20 +3,33 @@
 import os
 
 from flask import Flask, abort, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 
 from . import db
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but JSON nested too deep to parse is broken JSON (lesson 09's trap)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:  # json.loads() gives up past about 1,000 levels
+            raise ValueError("JSON nested too deeply") from None
 
 
 # --8<-- [start:factory]
 def create_app(test_config=None):
     app = Flask(__name__)
     app.config.from_mapping(
+        MAX_CONTENT_LENGTH=64 * 1024,  # a bigger body is a 413 (lesson 09)
         TITLE="Notes",
         DATABASE=os.path.join(app.instance_path, "app_context.sqlite"),
     )
     app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
     if test_config is not None:
         app.config.from_mapping(test_config)
+    app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
     os.makedirs(app.instance_path, exist_ok=True)  # the default DATABASE lives there
     db.init_app(app)
     # --8<-- [end:factory]
@@ -51,7 +64,7 @@ def create_app(test_config=None):
     # Data that must outlive the request goes in the database, never in g.
     @app.post("/notes")
     def add_note():
-        data = request.get_json(silent=True)  # broken JSON is None: a 400, not a 500
+        data = request.get_json(silent=True)  # broken (or too deep) JSON is None: a 400
         text = data.get("text") if isinstance(data, dict) else None
         valid = isinstance(text, str) and text.isprintable() and 0 < len(text.strip()) <= 200
         if not valid:

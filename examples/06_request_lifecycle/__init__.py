@@ -1,18 +1,38 @@
 """Lesson 06 - the request lifecycle: before_request, the view, after_request, teardown,
 in order, recorded; and what each of them receives when something goes wrong."""
 
-from flask import Flask, abort
+from flask import Flask, abort, appcontext_tearing_down, g
 
 from . import admin
 
 
+# --8<-- [start:record]
+def record(step):
+    """Note one step of this request in g, which lives exactly as long as the request."""
+    g.setdefault("steps", []).append(step)
+
+
+# --8<-- [end:record]
+
+
 # --8<-- [start:trace]
 def trace(app, path):
-    """GET path with a fresh test client; return the status and the calls it caused."""
-    calls = app.extensions["calls"]
-    calls.clear()
-    status = app.test_client().get(path).status
-    return status, calls[:]
+    """GET path with a fresh test client; return the status and the steps it recorded.
+
+    g is gone once the request ends. Flask's appcontext_tearing_down signal is sent at the
+    very end, after the teardown_appcontext functions, while g is still there to read.
+    """
+    steps = []
+
+    def keep(sender, **extra):
+        steps.extend(g.get("steps", []))
+
+    with appcontext_tearing_down.connected_to(keep, app):
+        try:
+            status = app.test_client().get(path).status
+        except Exception as e:  # noqa: BLE001 - TESTING on: the view's error reaches us
+            status = f"raised {e!r}"
+    return status, steps
 
 
 # --8<-- [end:trace]
@@ -23,13 +43,12 @@ def create_app(test_config=None):
     app.config.from_mapping(MAINTENANCE=False)
     if test_config:
         app.config.from_mapping(test_config)
-    calls = app.extensions["calls"] = []  # what ran, in order, for the current request
 
     # --8<-- [start:hooks]
     # Before every request. Returning a response stops here: the view never runs.
     @app.before_request
     def before_request():
-        calls.append("before_request")
+        record("before_request")
         if app.config["MAINTENANCE"]:
             return "down for maintenance\n", 503, {"Retry-After": "120"}
         return None
@@ -37,18 +56,18 @@ def create_app(test_config=None):
     # After the view (or an error handler) made a response; must return a response.
     @app.after_request
     def after_request(response):
-        calls.append(f"after_request {response.status_code}")
+        record(f"after_request {response.status_code}")
         return response
 
     # When the request context is popped, whatever happened: exc is what went unhandled.
     @app.teardown_request
     def teardown_request(exc):
-        calls.append(f"teardown_request {type(exc).__name__ if exc else None}")
+        record(f"teardown_request {type(exc).__name__ if exc else None}")
 
     # When the app context is popped, right after; the place to close a database.
     @app.teardown_appcontext
     def teardown_appcontext(exc):
-        calls.append(f"teardown_appcontext {type(exc).__name__ if exc else None}")
+        record(f"teardown_appcontext {type(exc).__name__ if exc else None}")
 
     # --8<-- [end:hooks]
 
@@ -56,30 +75,30 @@ def create_app(test_config=None):
     # The normal case.
     @app.get("/hello")
     def hello():
-        calls.append("view")
+        record("view")
         return "hello\n"
 
     # A bug: nobody handles RuntimeError.
     @app.get("/crash")
     def crash():
-        calls.append("view")
+        record("view")
         raise RuntimeError("bug")
 
     # An error that a handler turns into a response.
     @app.get("/handled")
     def handled():
-        calls.append("view")
+        record("view")
         raise ValueError("bad value")
 
     @app.errorhandler(ValueError)
     def bad_value(e):
-        calls.append("errorhandler ValueError")
+        record("errorhandler ValueError")
         return f"bad value: {e}\n", 400
 
     # abort(): an HTTPException, which Flask handles itself.
     @app.get("/missing")
     def missing():
-        calls.append("view")
+        record("view")
         abort(404)
 
     # --8<-- [end:views]

@@ -1,6 +1,7 @@
 """Lesson 08 - lazy views: a central URL map, add_url_rule, LazyView, class-based views."""
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from .classviews import Greeting, NoteList
 from .lazy import LazyView
@@ -23,12 +24,23 @@ def url(app, import_name, *rules, **options):
 # --8<-- [end:url]
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but JSON nested too deep to parse is broken JSON (lesson 09's trap)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:  # json.loads() gives up past about 1,000 levels
+            raise ValueError("JSON nested too deeply") from None
+
+
 def create_app(test_config=None):
     app = Flask(__name__)
-    app.config.from_mapping(TRAPS=False)
+    app.config.from_mapping(TRAPS=False, MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body: 413
     app.config.from_prefixed_env()  # FLASK_TRAPS=true adds the notes' broken mapping
     if test_config:
         app.config.from_mapping(test_config)
+    app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
 
     # --8<-- [start:urls]
     # The URL map, in one place. Nothing here imports views.py.
@@ -45,7 +57,7 @@ def create_app(test_config=None):
     # Class-based views: one class, configured per URL by as_view(name, *args).
     app.add_url_rule("/hello/<name>", view_func=Greeting.as_view("hello", "Hello"))
     app.add_url_rule("/hola/<name>", view_func=Greeting.as_view("hola", "Hola"))
-    app.add_url_rule("/notes/", view_func=NoteList.as_view("notes", store=[]))
+    app.add_url_rule("/notes/", view_func=NoteList.as_view("notes", store=[], limit=100))
     # --8<-- [end:class_urls]
 
     if app.config["TRAPS"]:

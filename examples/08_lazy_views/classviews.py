@@ -23,18 +23,22 @@ class NoteList(MethodView):
 
     init_every_request = False
 
-    def __init__(self, store):
-        self.store = store
+    def __init__(self, store, limit):
+        self.store = store  # stands in for a database: one list for every request
+        self.limit = limit  # anyone may post, so the list must stop somewhere
 
     def get(self):
         return jsonify(notes=self.store)
 
     def post(self):
         data = request.get_json()  # 415 if the body is not JSON, 400 if it is broken JSON
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            abort(400, description='send a JSON object like {"text": "..."}')
-        self.store.append(data["text"])
-        return jsonify(id=len(self.store), text=data["text"]), 201
+        text = data.get("text") if isinstance(data, dict) else None
+        if not isinstance(text, str) or not 0 < len(text) <= 200:
+            abort(400, description='send a JSON object like {"text": "..."}, up to 200 characters')
+        if len(self.store) >= self.limit:
+            abort(409, description=f"the list is full: it keeps {self.limit} notes")
+        self.store.append(text)
+        return jsonify(id=len(self.store), text=text), 201
 
 
 # --8<-- [end:classviews]

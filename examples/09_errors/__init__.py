@@ -4,6 +4,7 @@ a custom API exception, and what a visitor sees when a view crashes."""
 import json
 
 from flask import Flask, abort, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from . import shop, traps  # noqa: F401 - traps: the notes' version, for the page
@@ -31,8 +32,31 @@ class InvalidAPIUsage(Exception):
 # --8<-- [end:invalid_api_usage]
 
 
+# --8<-- [start:json_provider]
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but JSON nested too deep to parse is broken JSON, like any other.
+
+    json.loads() raises RecursionError past about 1,000 levels, and get_json() turns only
+    ValueError into a 400: without this, 3,000 "[" are a 500. An errorhandler for
+    RecursionError would also hide our own recursion bugs behind a 400.
+    """
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+# --8<-- [end:json_provider]
+
+
 def create_app(test_config=None):
     app = Flask(__name__)
+    # --8<-- [start:limits]
+    app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body is a 413
+    app.json = JSONProvider(app)  # get_json(): a 400 for JSON nested too deep, too
+    # --8<-- [end:limits]
     if test_config:
         app.config.from_mapping(test_config)
 

@@ -7,6 +7,7 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 
 from . import shop
 from .logconfig import logging_config
@@ -14,13 +15,25 @@ from .logconfig import logging_config
 SAFE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but JSON nested too deep to parse is broken JSON (lesson 09's trap)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:  # json.loads() gives up past about 1,000 levels
+            raise ValueError("JSON nested too deeply") from None
+
+
 def create_app(test_config=None):
     # --8<-- [start:factory]
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(LOG_DIR=app.instance_path, LOG_LEVEL="INFO", LOG_ROTATE=True)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a bigger body is a 413 (lesson 09)
     app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
     if test_config:
         app.config.from_mapping(test_config)
+    app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
     os.makedirs(app.config["LOG_DIR"], exist_ok=True)
     # Configure logging before anything touches app.logger: Flask then adds no handler
     # of its own, and a second create_app() replaces these handlers instead of adding more.

@@ -1,6 +1,7 @@
 """A blueprint that logs two ways: through current_app.logger and through a module logger."""
 
 import logging
+import reprlib
 
 from flask import Blueprint, abort, current_app, request
 
@@ -25,12 +26,14 @@ def index():
 @bp.post("/orders")
 def place_order():
     order = request.get_json()  # broken JSON: 400; another content type: 415
-    if not (isinstance(order, dict) and order.get("item") and isinstance(order.get("qty"), int)):
-        # %r, never an f-string of raw input: a newline in it cannot forge a log line.
-        logger.warning("rejected order %r", order)
+    item, qty = (order.get("item"), order.get("qty")) if isinstance(order, dict) else (None, None)
+    if not (isinstance(item, str) and item and isinstance(qty, int)):
+        # reprlib.repr quotes like %r (a newline in it cannot forge a log line) and cuts it
+        # short: a long value cannot flood the log, nor one 990 lists deep crash logging.
+        logger.warning("rejected order %s", reprlib.repr(order))
         abort(400, description='send {"item": "...", "qty": 1}')
-    logger.info("order: %d x %r", order["qty"], order["item"])
-    return {"item": order["item"], "qty": order["qty"]}, 201
+    logger.info("order: %d x %r", qty, item)
+    return {"item": item, "qty": qty}, 201
 
 
 # --8<-- [end:views]
