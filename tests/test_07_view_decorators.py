@@ -1,7 +1,7 @@
 """Lesson 07 beyond its page: safe_next against generated targets, and a real login with curl."""
 
 import shutil
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import given
@@ -34,9 +34,9 @@ def app():
     return lessons.import_example(EXAMPLE).create_app({"TESTING": True})
 
 
-def browser_host(location: str) -> str:
-    """The host a browser would go to, reading "\\" as "/" like browsers do."""
-    return urlsplit(location.replace("\\", "/").strip()).netloc
+def browser_host(location: str, page: str = "https://shop.example/login") -> str:
+    """The host a browser on ``page`` would go to, reading "\\" as "/" like browsers do."""
+    return urlsplit(urljoin(page, location.replace("\\", "/").strip())).netloc
 
 
 @given(
@@ -50,16 +50,18 @@ def browser_host(location: str) -> str:
 )
 def test_safe_next_never_leaves_the_site(app, target):
     module = lessons.import_example(EXAMPLE)
-    with app.test_request_context():
+    with app.test_request_context(headers={"Host": "evil.example"}):
         result = module.safe_next(target)
-    assert result is None or browser_host(result) == "localhost", (target, result)
+    assert result is None or browser_host(result) == "shop.example", (target, result)
 
 
 def test_safe_next_keeps_a_path_and_query_on_this_site(app):
     module = lessons.import_example(EXAMPLE)
-    with app.test_request_context(base_url="https://shop.example"):
-        assert module.safe_next("/cart?item=7") == "https://shop.example/cart?item=7"
-        assert module.safe_next("https://evil.example/cart") is None
+    for host in ("shop.example", "evil.example"):  # the Host header plays no part
+        with app.test_request_context(base_url=f"https://{host}"):
+            assert module.safe_next("/cart?item=7") == "/cart?item=7"
+            assert module.safe_next("https://evil.example/cart") is None
+            assert module.safe_next("https://shop.example/cart") is None
 
 
 @pytest.fixture(scope="module")
