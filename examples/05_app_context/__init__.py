@@ -70,16 +70,6 @@ def create_app(test_config=None):
     def broken():
         return {"notes": db.get_db().execute("SELECT * FROM notes").fetchall()}
 
-    # How many connections this app opened and closed (it opens none itself).
-    @app.get("/stats")
-    def stats():
-        tally = current_app.extensions["db_tally"]
-        return {
-            "opened": tally.opened,
-            "closed": tally.closed,
-            "last_close_saw": tally.last_close_saw,
-        }
-
     # --8<-- [end:failing]
 
     return app
