@@ -9,7 +9,9 @@ from . import db
 
 # --8<-- [start:factory]
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(
         TITLE="Notes",
         DATABASE=os.path.join(app.instance_path, "app_context.sqlite"),

@@ -2,6 +2,7 @@
 a custom API exception, and what a visitor sees when a view crashes."""
 
 import json
+import os
 
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -32,7 +33,9 @@ class InvalidAPIUsage(Exception):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     if test_config:
         app.config.from_mapping(test_config)
 
