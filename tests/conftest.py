@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -13,6 +14,7 @@ import flask
 import psutil
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import lessons
 
@@ -52,6 +54,8 @@ def _no_leaks():
     assert not leaked, f"test left behind: {leaked}"
 
 
+# Hypothesis keeps caches in ./.hypothesis by default: inside the repo. Outside it instead.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "flask-concepts-hypothesis")
 # No deadline anywhere: a shared, busy machine must not fail a test for being slow.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 settings.register_profile("fuzz", database=None, deadline=None)
@@ -152,3 +156,52 @@ def pytest_xdist_make_scheduler(config, log):
             return nodeid
 
     return ByPage(config, log)
+
+
+# ---------------------------------------------------------------- the repo stays clean
+
+RUNNERS_OWN = (".nox", ".venv", ".git", "__pycache__")  # and .coverage*, the runner's data
+
+
+def repo_state() -> set[str]:
+    """What ``git status`` shows (ignored files included) plus every folder, even an empty
+    one that git does not show, apart from the runner's own."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", "."]
+        + [f":(exclude){name}" for name in RUNNERS_OWN[:2]],
+        cwd=lessons.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    folders = []
+    for folder, subfolders, _ in os.walk(lessons.ROOT):
+        subfolders[:] = [d for d in subfolders if d not in RUNNERS_OWN]
+        folders.append(f"folder {Path(folder).relative_to(lessons.ROOT)}/")
+    return {
+        line
+        for line in status + folders
+        if "__pycache__" not in line and not Path(line[3:]).name.startswith(".coverage")
+    }
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, in the process that reports
+        session.config.stash[REPO_STATE] = repo_state()
+
+
+def pytest_sessionfinish(session):
+    before = session.config.stash.get(REPO_STATE, None)
+    if before is None:
+        return
+    new = sorted(repo_state() - before)
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_sep("=", "the suite wrote inside the repo", red=True)
+        for line in new:
+            reporter.write_line(f"  {line}")
+        reporter.write_line("Write to a temp folder instead (tmp_path, the page's {tmp}).")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+REPO_STATE = pytest.StashKey[set]()

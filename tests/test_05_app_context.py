@@ -1,13 +1,15 @@
 """Lesson 05 under a real threaded server: every connection opened is closed.
 
 waitress runs the app with several threads on 127.0.0.1; real curl sends concurrent requests,
-failing ones included; the app's own tally (``/stats``) must then say opened == closed.
+failing ones included. The app keeps no count: it is served through ``sqlite_watch``, which
+counts the connections it opens and closes from outside, and they must then be equal.
 """
 
 import json
 import shutil
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,32 +17,24 @@ from servers import curl, free_port, serve
 
 pytestmark = pytest.mark.integration
 
+EXAMPLE = "05_app_context"
 THREADS = 4
 READS, WRITES, FAILURES = 48, 24, 24  # concurrent requests; figures on docs/robustness.md
-# waitress-serve only takes MODULE:OBJECT names that are identifiers, and "05_app_context"
-# is not one, so the app is loaded the way `flask --app` loads it and handed to waitress.
-SERVE = """
-import sys
-from flask.cli import ScriptInfo
-from waitress import serve
-app = ScriptInfo(app_import_path="examples/05_app_context").load_app()
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]))
-"""
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The lesson's app under waitress with THREADS threads, its database in a temp folder."""
     assert shutil.which("curl"), "curl is needed: apt-get install curl"
-    database = tmp_path_factory.mktemp("05_app_context") / "app.sqlite"
+    database = tmp_path_factory.mktemp(EXAMPLE) / "app.sqlite"
     port = free_port()
-    command = [sys.executable, "-c", SERVE, str(port), str(THREADS)]
-    with serve(command, port, FLASK_DATABASE=str(database)):
+    waitress = [Path(sys.executable).parent / "waitress-serve", "--listen", f"127.0.0.1:{port}"]
+    command = [*waitress, "--threads", str(THREADS), "--call", "sqlite_watch:create_app"]
+    env = {"WATCHED_APP": f"examples/{EXAMPLE}", "PYTHONPATH": str(Path(__file__).parent)}
+    with serve(command, port, FLASK_DATABASE=str(database), **env):
         yield f"http://127.0.0.1:{port}"
 
 
 def stats(base_url: str) -> dict:
-    return json.loads(curl(f"{base_url}/stats").stdout)
+    return json.loads(curl(f"{base_url}/__sqlite__").stdout)
 
 
 def test_concurrent_requests_close_every_connection(base_url):
@@ -75,4 +69,4 @@ def test_a_failed_request_shows_no_traceback_and_its_teardown_saw_the_error(base
     assert "notes" not in body  # the failing SQL stays in the log
     after = stats(base_url)
     assert after["opened"] == after["closed"]
-    assert after["last_close_saw"] == "OperationalError"
+    assert after["last_teardown_error"] == "OperationalError"

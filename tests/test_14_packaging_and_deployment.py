@@ -233,14 +233,15 @@ def test_servers_refuse_a_weak_key(deployed, program, address):
 
 @pytest.fixture(scope="module")
 def waitress_url(deployed, tmp_path_factory):
-    """The installed app under waitress (8 threads), with DB_STATS on for the checks."""
-    config = deployed / "venv/var/flaskr-instance/config.py"
-    config.write_text(config.read_text() + "DB_STATS = True\n")
+    """The page's waitress command (8 threads), its app counted by ``sqlite_watch``."""
     port = free_port()
     log = tmp_path_factory.mktemp("waitress") / "waitress.log"
     command = server_command("venv/bin/waitress-serve", "127.0.0.1:8080", port)
     assert "--threads" in command
-    with serve(command, port, cwd=deployed, log=log):
+    assert command[-2:] == ["--call", "flaskr:create_app"]
+    command[-1] = "sqlite_watch:create_app"  # which loads flaskr:create_app, as --app does
+    env = {"WATCHED_APP": "flaskr", "PYTHONPATH": str(Path(__file__).parent)}
+    with serve(command, port, cwd=deployed, log=log, **env):
         yield f"http://127.0.0.1:{port}"
     assert "database is locked" not in log.read_text()
     assert "Traceback" not in log.read_text()
@@ -262,7 +263,7 @@ def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(
         return n
 
     def stats() -> dict:
-        status, _, body = Browser(waitress_url).send("/debug/db-stats")
+        status, _, body = Browser(waitress_url).send("/__sqlite__")
         assert status == 200
         return json.loads(body)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import flask.cli
 import pytest
@@ -49,6 +50,18 @@ def test_factory_honours_test_config(example, tmp_path):
     app = module.create_app(config)
     assert app.testing
     assert app.config["CONTRACT_PROBE"] == example
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_instance_folder_is_the_lessons_own(example, monkeypatch):
+    """Not ``examples/instance``, which every lesson would share: one inside its own folder."""
+    for name, value in (page_of(example).meta.get("env") or {}).items():
+        monkeypatch.setenv(name, str(value))
+    app = lessons.load_with_cli(example)
+    instance = Path(app.instance_path)
+    assert instance.is_relative_to(lessons.EXAMPLES / example), (
+        f"{example}'s instance folder is {instance}, not inside examples/{example}/"
+    )
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -232,13 +232,11 @@ def problems(app, page, response, sent) -> list[str]:
 BATCH = 25  # requests per hypothesis example: fewer, larger examples cost far less
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_generated_requests(example, production_app):
-    """REQUESTS generated requests to one lesson (one test per lesson, so workers share them)."""
-    app, page = production_app(example)
-    templates = rule_paths(app) + ["/api/{}", "/{}", "/traps/{}", "/static/{}"]
-    client = app.test_client()
-    sent_count = 0
+@pytest.fixture(scope="session")
+def generated() -> list[dict]:
+    """REQUESTS generated requests, drawn once per process and sent to every lesson:
+    drawing them costs more than sending them."""
+    drawn: list[dict] = []
 
     @settings(
         max_examples=-(-REQUESTS // BATCH),
@@ -247,17 +245,26 @@ def test_generated_requests(example, production_app):
         suppress_health_check=list(HealthCheck),
     )
     @given(batch=st.lists(requests(), min_size=BATCH, max_size=BATCH))
-    def holds(batch):
-        nonlocal sent_count
-        for generated in batch:
-            sent = for_lesson(generated, templates)
-            response = send(client, **sent)
-            sent_count += 1
-            found = problems(app, page, response, sent)
-            assert not found, f"{example}: {sent['method']} {sent['path']} {found}"
+    def draw(batch):
+        drawn.extend(batch)
 
-    holds()
-    assert sent_count >= REQUESTS, sent_count
+    draw()
+    return drawn
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_generated_requests(example, generated, production_app):
+    """The generated requests, each aimed at one of the lesson's rules (one test per lesson,
+    so workers share them; a failure names the request, which the seed reproduces)."""
+    app, page = production_app(example)
+    templates = rule_paths(app) + ["/api/{}", "/{}", "/traps/{}", "/static/{}"]
+    client = app.test_client()
+    for generated_request in generated:
+        sent = for_lesson(generated_request, templates)
+        response = send(client, **sent)
+        found = problems(app, page, response, sent)
+        assert not found, f"{example}: {sent['method']} {sent['path']} {found}"
+    assert len(generated) >= REQUESTS, len(generated)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

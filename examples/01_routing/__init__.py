@@ -1,5 +1,7 @@
 """Lesson 01 - routing: trailing slashes, converters, methods, url_for, redirects."""
 
+import os
+
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from werkzeug.routing import BaseConverter
 
@@ -22,7 +24,9 @@ class ListConverter(BaseConverter):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     if test_config:
         app.config.from_mapping(test_config)
     app.url_map.converters["list"] = ListConverter

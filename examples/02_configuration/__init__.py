@@ -1,5 +1,7 @@
 """Lesson 02 - configuration: where values come from, in which order, and a real SECRET_KEY."""
 
+import os
+
 import click
 from flask import Flask, abort, redirect, request, session, url_for
 
@@ -24,7 +26,13 @@ def check_secret_key(app):
 
 def create_app(test_config=None):
     # --8<-- [start:sources]
-    app = Flask(__name__, instance_relative_config=True)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(os.path.dirname(__file__), "instance"),
+        instance_relative_config=True,
+    )
     # 1. Defaults, in the code. No secret here: code is read by everyone who has the repo.
     app.config.from_mapping(
         SECRET_KEY=None,

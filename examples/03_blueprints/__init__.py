@@ -1,6 +1,8 @@
 """Lesson 03 - blueprints: registration, prefixes and endpoints, nesting, resources,
 static files, templates and their search order, and error handlers."""
 
+import os
+
 import click
 from flask import Flask, render_template
 
@@ -8,7 +10,9 @@ from . import admin, blog, pages, traps  # noqa: F401 - traps: blueprints for th
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_prefixed_env()  # FLASK_EXPLAIN_TEMPLATE_LOADING=true, see the page
     if test_config:
         app.config.from_mapping(test_config)

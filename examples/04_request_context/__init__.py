@@ -1,6 +1,7 @@
 """Lesson 04 - the request context: request and session, test_request_context, push and pop,
 and why a thread does not see the request."""
 
+import os
 import secrets
 import threading
 
@@ -37,7 +38,9 @@ def in_thread(func):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     # A new random key each start: sessions work, and end when the server restarts.
     app.config.from_mapping(SECRET_KEY=secrets.token_hex(), SESSION_COOKIE_SAMESITE="Lax")
     if test_config:

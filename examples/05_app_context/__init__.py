@@ -20,7 +20,9 @@ class JSONProvider(DefaultJSONProvider):
 
 # --8<-- [start:factory]
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=64 * 1024,  # a bigger body is a 413 (lesson 09)
         TITLE="Notes",
@@ -82,16 +84,6 @@ def create_app(test_config=None):
     @app.get("/broken")
     def broken():
         return {"notes": db.get_db().execute("SELECT * FROM notes").fetchall()}
-
-    # How many connections this app opened and closed (it opens none itself).
-    @app.get("/stats")
-    def stats():
-        tally = current_app.extensions["db_tally"]
-        return {
-            "opened": tally.opened,
-            "closed": tally.closed,
-            "last_close_saw": tally.last_close_saw,
-        }
 
     # --8<-- [end:failing]
 

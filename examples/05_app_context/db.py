@@ -6,34 +6,12 @@ importing the package from here would be circular. It reaches the app through
 """
 
 import sqlite3
-import threading
 from pathlib import Path
 
 import click
 from flask import current_app, g
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
-
-
-# --8<-- [start:tally]
-class Tally:
-    """Connections opened and closed by one app, so the page can prove every one is closed."""
-
-    def __init__(self):
-        self.opened = self.closed = 0
-        self.last_close_saw = None  # the error, if any, the last teardown that closed one saw
-        self._lock = threading.Lock()  # a threaded server runs teardowns concurrently
-
-    def count(self, event, error=None):
-        with self._lock:
-            if event == "opened":
-                self.opened += 1
-            else:
-                self.closed += 1
-                self.last_close_saw = type(error).__name__ if error else None
-
-
-# --8<-- [end:tally]
 
 
 # --8<-- [start:get_db]
@@ -43,7 +21,6 @@ def get_db():
         g.db = sqlite3.connect(current_app.config["DATABASE"])
         g.db.row_factory = sqlite3.Row
         g.db.executescript(SCHEMA)  # tables that are missing are created
-        current_app.extensions["db_tally"].count("opened")
     return g.db
 
 
@@ -52,7 +29,6 @@ def close_db(error):
     db = g.pop("db", None)
     if db is not None:
         db.close()
-        current_app.extensions["db_tally"].count("closed", error)
 
 
 # --8<-- [end:get_db]
@@ -75,7 +51,6 @@ def init_db_command():
 
 def init_app(app):
     """Register this module's teardown and command on an app (called by the factory)."""
-    app.extensions["db_tally"] = Tally()
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
 

@@ -1,6 +1,8 @@
 """Lesson 06 - the request lifecycle: before_request, the view, after_request, teardown,
 in order, recorded; and what each of them receives when something goes wrong."""
 
+import os
+
 from flask import Flask, abort, appcontext_tearing_down, g
 
 from . import admin
@@ -39,7 +41,9 @@ def trace(app, path):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(MAINTENANCE=False)
     if test_config:
         app.config.from_mapping(test_config)

@@ -1,5 +1,6 @@
 """Lesson 07 - view decorators: login_required, a role check, a correct caching decorator."""
 
+import os
 import time
 from collections import Counter
 
@@ -12,7 +13,9 @@ from .users import USERS
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     # Security: "dev" is for the laptop; a real deployment sets FLASK_SECRET_KEY.
     # SameSite=Lax: the browser does not send the session cookie on cross-site POSTs.
     app.config.from_mapping(

@@ -1,5 +1,7 @@
 """Lesson 08 - lazy views: a central URL map, add_url_rule, LazyView, class-based views."""
 
+import os
+
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
@@ -35,7 +37,9 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(TRAPS=False, MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body: 413
     app.config.from_prefixed_env()  # FLASK_TRAPS=true adds the notes' broken mapping
     if test_config:

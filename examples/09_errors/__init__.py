@@ -2,6 +2,7 @@
 a custom API exception, and what a visitor sees when a view crashes."""
 
 import json
+import os
 
 from flask import Flask, abort, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
@@ -52,7 +53,9 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     # --8<-- [start:limits]
     app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body is a 413
     app.json = JSONProvider(app)  # get_json(): a 400 for JSON nested too deep, too

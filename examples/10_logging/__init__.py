@@ -27,7 +27,9 @@ class JSONProvider(DefaultJSONProvider):
 
 def create_app(test_config=None):
     # --8<-- [start:factory]
-    app = Flask(__name__, instance_relative_config=True)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(LOG_DIR=app.instance_path, LOG_LEVEL="INFO", LOG_ROTATE=True)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a bigger body is a 413 (lesson 09)
     app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop

@@ -21,7 +21,9 @@ def rendered_by():
 
 def create_app(test_config=None):
     # --8<-- [start:factory]
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(
         CACHE_TYPE="SimpleCache",  # in this process only; RedisCache to share between workers
         CACHE_DEFAULT_TIMEOUT=300,

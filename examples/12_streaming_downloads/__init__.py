@@ -26,7 +26,9 @@ def squares():
 
 
 def create_app(test_config=None):
-    app = Flask(__name__, instance_relative_config=True)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(DOWNLOAD_FOLDER=os.path.join(app.instance_path, "downloads"))
     app.config.from_prefixed_env()  # FLASK_DOWNLOAD_FOLDER=/srv/files
     if test_config:

@@ -1,13 +1,17 @@
 """Lesson 13 - the CLI and the environment: commands, a command group, a plugin command,
 .env and .flaskenv files, debug mode, and what production servers do not read."""
 
+import os
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 
 def create_app(test_config=None):
-    app = Flask(__name__)
+    # Every lesson is a top-level package in examples/, where Flask's default instance folder
+    # (next to the package) would be examples/instance, shared by all: each keeps its own.
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(GREETING="Hello")
     app.config.from_prefixed_env()  # FLASK_GREETING, from the shell, .env or .flaskenv
     if test_config:

@@ -19,7 +19,6 @@ def create_app(test_config=None):
         SECRET_KEY="dev",  # noqa: S106 - only good enough for debug and tests: see below
         DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"),
         SESSION_COOKIE_SAMESITE="Lax",
-        DB_STATS=False,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)  # <instance folder>/config.py
