@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from flask.cli import locate_app, prepare_import
 from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -92,8 +93,10 @@ class Block:
         """Config the title asks the lesson's app to be built with."""
         return {m["key"]: ast.literal_eval(m["value"]) for m in CONFIG.finditer(self.title)}
 
-    def applies(self) -> bool:
-        return self.versions.contains(FLASK_VERSION, prereleases=True)
+    def applies(self, flask_version: str = FLASK_VERSION) -> bool:
+        """Compare the release only: 3.2.0.dev0 (or rc1) counts as 3.2, where a
+        SpecifierSet alone would put it below 3.2 and skip every ``Flask >= 3.2`` block."""
+        return self.versions.contains(Version(flask_version).base_version)
 
 
 @dataclass
