@@ -120,7 +120,24 @@ def test_a_prerelease_counts_as_its_release(tmp_path, flask, old_runs, new_runs)
     old, new = page_with(
         tmp_path, '```pycon title="Flask < 3.2"\n```\n```pycon title="Flask >= 3.2"\n```\n'
     ).blocks
-    assert (old.applies(flask), new.applies(flask)) == (old_runs, new_runs)
+    assert (old.applies({"flask": flask}), new.applies({"flask": flask})) == (old_runs, new_runs)
+
+
+def test_version_markers_of_werkzeug_and_flask_caching(tmp_path):
+    """A note on an older release names its package; each range is checked on its own."""
+    block = page_with(
+        tmp_path, '```pycon title="Werkzeug < 0.15 · Flask-Caching == 1.10.* · Flask ≥ 1.0"\n```\n'
+    ).blocks[0]
+    assert {d: str(s) for d, s in block.requires.items()} == {
+        "werkzeug": "<0.15",
+        "flask-caching": "==1.10.*",
+        "flask": ">=1.0",
+    }
+    old = {"werkzeug": "0.14.1", "flask-caching": "1.10.1", "flask": "1.0.2"}
+    assert block.applies(old)
+    assert not block.applies({**old, "werkzeug": "0.15.6"})
+    assert not block.applies({**old, "flask-caching": "2.0.0"})
+    assert "werkzeug <0.15" in block.skip_reason()
 
 
 def test_pycon_block_with_a_wrong_claim_fails(tmp_path):
