@@ -17,12 +17,13 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import yaml
 from flask.cli import locate_app, prepare_import
 from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -83,11 +84,22 @@ def rule_requests(app, methods=("GET", "POST", "PUT", "PATCH", "DELETE")):
     ]
 
 
+def installed_version(dist: str) -> str | None:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
 # ---------------------------------------------------------------- pages
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})(?P<lang>[\w-]*)(?P<info>[^`]*)$")
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
-VERSION = re.compile(r"Flask\s*(?P<op>>=|<=|==|!=|≥|≤|<|>)\s*(?P<ver>\d+(?:\.\d+)*)")
+# A version marker names Flask, Werkzeug or Flask-Caching: "Flask ≥ 3.2", "Werkzeug < 0.15".
+VERSION = re.compile(
+    r"(?P<dist>Flask-Caching|Werkzeug|Flask)\s*(?P<op>>=|<=|==|!=|≥|≤|<|>)\s*"
+    r"(?P<ver>\d+(?:\.\d+)*(?:\.\*)?)"
+)
 CONFIG = re.compile(r"\b(?P<key>[A-Z][A-Z0-9_]+)\s*=\s*(?P<value>True|False|None|-?\d+|'[^']*')")
 OPS = {"≥": ">=", "≤": "<="}
 
@@ -109,18 +121,40 @@ class Block:
         return f"{page}:{self.line}"
 
     @property
+    def requires(self) -> dict[str, SpecifierSet]:
+        """Package versions the block's title limits it to, by lowercase name."""
+        specs: dict[str, list[str]] = {}
+        for m in VERSION.finditer(self.title):
+            specs.setdefault(m["dist"].lower(), []).append(OPS.get(m["op"], m["op"]) + m["ver"])
+        return {dist: SpecifierSet(",".join(s)) for dist, s in specs.items()}
+
+    @property
     def versions(self) -> SpecifierSet:
         """Flask versions the block's title limits it to (all when none)."""
-        specs = [OPS.get(m["op"], m["op"]) + m["ver"] for m in VERSION.finditer(self.title)]
-        return SpecifierSet(",".join(specs))
+        return self.requires.get("flask", SpecifierSet())
 
     @property
     def config(self) -> dict:
         """Config the title asks the lesson's app to be built with."""
         return {m["key"]: ast.literal_eval(m["value"]) for m in CONFIG.finditer(self.title)}
 
-    def applies(self) -> bool:
-        return self.versions.contains(FLASK_VERSION, prereleases=True)
+    def applies(self, installed: dict[str, str] | None = None) -> bool:
+        """Whether the installed packages (or ``installed``) are in every range of the title.
+
+        Only the release is compared: 3.2.0.dev0 (or rc1) counts as 3.2, where a SpecifierSet
+        alone puts it below 3.2 and would skip every ``Flask >= 3.2`` block on it.
+        """
+        found = {**{dist: installed_version(dist) for dist in self.requires}, **(installed or {})}
+        return all(
+            found[dist] is not None and spec.contains(Version(found[dist]).base_version)
+            for dist, spec in self.requires.items()
+        )
+
+    def skip_reason(self) -> str:
+        """Why the block does not run here, for pytest's skip report."""
+        wanted = ", ".join(f"{dist} {spec}" for dist, spec in self.requires.items())
+        here = ", ".join(f"{dist} {installed_version(dist)}" for dist in self.requires)
+        return f"claim holds for {wanted}; this is {here}"
 
 
 @dataclass

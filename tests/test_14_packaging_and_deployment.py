@@ -91,7 +91,7 @@ def server_command(program: str, default_address: str, port: int) -> list[str]:
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
-        return None  # show the 302 to the caller instead of following it
+        return None  # show the redirect to the caller instead of following it
 
 
 class Browser:
@@ -116,10 +116,10 @@ class Browser:
 def register_login_post(base_url: str, username: str, title: str) -> Browser:
     browser = Browser(base_url)
     form = {"username": username, "password": "correct horse"}
-    assert browser.send("/auth/register", form)[:2] == (302, "/auth/login")
+    assert browser.send("/auth/register", form)[:2] == (303, "/auth/login")
     assert browser.send("/auth/login", {**form, "password": "wrong"})[0] == 400
-    assert browser.send("/auth/login", form)[:2] == (302, "/")
-    assert browser.send("/create", {"title": title, "body": "via a real server"})[:2] == (302, "/")
+    assert browser.send("/auth/login", form)[:2] == (303, "/")
+    assert browser.send("/create", {"title": title, "body": "via a real server"})[:2] == (303, "/")
     status, _, page = browser.send("/")
     assert status == 200
     assert f"<span>{username}</span>" in page
@@ -268,12 +268,12 @@ def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(
         return json.loads(body)
 
     form = {"username": "writer", "password": "correct horse"}
-    assert Browser(waitress_url).send("/auth/register", form)[0] == 302
+    assert Browser(waitress_url).send("/auth/register", form)[0] == 303
     posts_before, stats_before = count_posts(), stats()
 
     def client(n: int) -> list[tuple[int, str | None]]:
         browser = Browser(waitress_url)
-        assert browser.send("/auth/login", form)[:2] == (302, "/")
+        assert browser.send("/auth/login", form)[:2] == (303, "/")
         return [
             browser.send("/create", {"title": f"client {n} post {i}", "body": "x"})[:2]
             for i in range(POSTS_EACH)
@@ -281,7 +281,7 @@ def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         answers = [a for result in pool.map(client, range(CLIENTS)) for a in result]
-    assert answers == [(302, "/")] * (CLIENTS * POSTS_EACH)
+    assert answers == [(303, "/")] * (CLIENTS * POSTS_EACH)
     assert count_posts() - posts_before == CLIENTS * POSTS_EACH
 
     # One connection per request that used the database (a login, a post), every one closed.

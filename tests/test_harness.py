@@ -111,6 +111,35 @@ def test_version_marker_decides_where_a_block_runs(tmp_path):
     assert (old.applies(), new.applies()) == (False, True)
 
 
+@pytest.mark.parametrize(
+    ("flask", "old_runs", "new_runs"),
+    [("3.1.3", True, False), ("3.2.0.dev0", False, True), ("3.2.0rc1", False, True)],
+)
+def test_a_prerelease_counts_as_its_release(tmp_path, flask, old_runs, new_runs):
+    """Flask 3.2.0.dev0 runs the ``>= 3.2`` side, though a SpecifierSet puts it below 3.2."""
+    old, new = page_with(
+        tmp_path, '```pycon title="Flask < 3.2"\n```\n```pycon title="Flask >= 3.2"\n```\n'
+    ).blocks
+    assert (old.applies({"flask": flask}), new.applies({"flask": flask})) == (old_runs, new_runs)
+
+
+def test_version_markers_of_werkzeug_and_flask_caching(tmp_path):
+    """A note on an older release names its package; each range is checked on its own."""
+    block = page_with(
+        tmp_path, '```pycon title="Werkzeug < 0.15 · Flask-Caching == 1.10.* · Flask ≥ 1.0"\n```\n'
+    ).blocks[0]
+    assert {d: str(s) for d, s in block.requires.items()} == {
+        "werkzeug": "<0.15",
+        "flask-caching": "==1.10.*",
+        "flask": ">=1.0",
+    }
+    old = {"werkzeug": "0.14.1", "flask-caching": "1.10.1", "flask": "1.0.2"}
+    assert block.applies(old)
+    assert not block.applies({**old, "werkzeug": "0.15.6"})
+    assert not block.applies({**old, "flask-caching": "2.0.0"})
+    assert "werkzeug <0.15" in block.skip_reason()
+
+
 def test_pycon_block_with_a_wrong_claim_fails(tmp_path):
     block = page_with(tmp_path, "```pycon\n>>> 1 + 1\n3\n```\n").blocks[0]
     with pytest.raises(AssertionError, match="Expected:"):

@@ -123,10 +123,7 @@ def block_params():
     for example in EXAMPLES:
         path = lessons.page_for(example)
         for block in lessons.read_page(path).executable if path else []:
-            skip = pytest.mark.skipif(
-                not block.applies(),
-                reason=f"claim holds for Flask {block.versions}; this is {lessons.FLASK_VERSION}",
-            )
+            skip = pytest.mark.skipif(not block.applies(), reason=block.skip_reason())
             yield pytest.param(example, block, id=f"{example}:{block.id}", marks=skip)
 
 

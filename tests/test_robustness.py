@@ -424,7 +424,7 @@ def test_passwords_are_stored_hashed(production_app):
 
     def register(username: str, password: str) -> None:
         answer = client.post("/auth/register", data={"username": username, "password": password})
-        if answer.status_code == 302:  # 400 for a blank or taken name: nothing is stored
+        if answer.status_code == 303:  # 400 for a blank or taken name: nothing is stored
             registered[username.strip()] = password
 
     for username, password in CREDENTIALS:

@@ -59,7 +59,7 @@ def register():
             )
     except db.IntegrityError:
         return form_error("auth/register.html", f"User {username} is already registered.")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), code=303)  # 303: a reload does not resend the form
 
 
 # --8<-- [end:register]
@@ -77,14 +77,14 @@ def login():
         return form_error("auth/login.html", "Incorrect username or password.")
     session.clear()  # a fresh session on login
     session["user_id"] = user["id"]
-    return redirect(url_for("blog.index"))
+    return redirect(url_for("blog.index"), code=303)
 
 
 # Logging out changes state, so it is a POST: a link or an <img> cannot do it.
 @bp.post("/logout")
 def logout():
     session.clear()
-    return redirect(url_for("blog.index"))
+    return redirect(url_for("blog.index"), code=303)
 
 
 # --8<-- [end:login]

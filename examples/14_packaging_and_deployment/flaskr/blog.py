@@ -36,7 +36,7 @@ def create():
             "INSERT INTO post (title, body, author_id) VALUES (?, ?, ?)",
             (title, body, g.user["id"]),
         )
-    return redirect(url_for("blog.index"))
+    return redirect(url_for("blog.index"), code=303)
 
 
 # --8<-- [end:blog]
