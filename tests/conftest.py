@@ -160,27 +160,25 @@ def pytest_xdist_make_scheduler(config, log):
 
 # ---------------------------------------------------------------- the repo stays clean
 
-RUNNERS_OWN = (".nox", ".venv", ".git", "__pycache__")  # and .coverage*, the runner's data
+RUNNERS_OWN = (":(exclude).nox", ":(exclude).venv")  # and __pycache__, .coverage*
 
 
 def repo_state() -> set[str]:
-    """What ``git status`` shows (ignored files included) plus every folder, even an empty
-    one that git does not show, apart from the runner's own."""
+    """What ``git status`` shows, ignored files included, apart from the runner's own.
+
+    git shows files, not empty folders: a factory that keeps data in its instance folder may
+    create that folder (as Flask's tutorial does), but nothing may be written in it.
+    """
     status = subprocess.run(
-        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", "."]
-        + [f":(exclude){name}" for name in RUNNERS_OWN[:2]],
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", ".", *RUNNERS_OWN],
         cwd=lessons.ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
-    folders = []
-    for folder, subfolders, _ in os.walk(lessons.ROOT):
-        subfolders[:] = [d for d in subfolders if d not in RUNNERS_OWN]
-        folders.append(f"folder {Path(folder).relative_to(lessons.ROOT)}/")
     return {
         line
-        for line in status + folders
+        for line in status
         if "__pycache__" not in line and not Path(line[3:]).name.startswith(".coverage")
     }
 
