@@ -146,6 +146,34 @@ def test_pycon_block_with_a_wrong_claim_fails(tmp_path):
         lessons.check_pycon(block, {})
 
 
+ERROR_BLOCK = """```pycon
+>>> class R: args = 1
+>>> R().arg
+Traceback (most recent call last):
+  ...
+AttributeError: 'R' object has no attribute '{name}'
+```
+"""
+
+
+def test_pycon_error_matches_without_pythons_did_you_mean_hint(tmp_path):
+    """Python 3.12+ appends "Did you mean: 'args'?"; the page's message still matches, and a
+    wrong message still fails."""
+    lessons.check_pycon(page_with(tmp_path, ERROR_BLOCK.format(name="arg")).blocks[0], {})
+    wrong = page_with(tmp_path, ERROR_BLOCK.format(name="arc")).blocks[0]
+    with pytest.raises(AssertionError, match="Expected:"):
+        lessons.check_pycon(wrong, {})
+
+
+def test_python_version_marker(tmp_path):
+    old, new = page_with(
+        tmp_path, '```pycon title="Python < 3.13"\n```\n```pycon title="Python >= 3.13"\n```\n'
+    ).blocks
+    assert (old.applies({"python": "3.12.1"}), new.applies({"python": "3.12.1"})) == (True, False)
+    assert (old.applies({"python": "3.13.0"}), new.applies({"python": "3.13.0"})) == (False, True)
+    assert old.applies() != new.applies()  # this interpreter runs exactly one side
+
+
 def test_pycon_blocks_share_a_namespace(tmp_path):
     first, second = page_with(
         tmp_path, "```pycon\n>>> x = 41\n```\n```pycon\n>>> x + 1\n42\n```"
