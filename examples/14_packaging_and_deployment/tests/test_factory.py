@@ -2,10 +2,11 @@ import pytest
 from flaskr import create_app
 
 
-def test_testing_mode_starts_without_a_key(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite")})
+def test_testing_mode_takes_any_key_or_none(app, tmp_path):
     assert app.testing
-    assert app.config["SECRET_KEY"] is None
+    assert app.config["SECRET_KEY"] == "a-key-for-the-tests-only"  # noqa: S105
+    bare = create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite")})
+    assert bare.config["SECRET_KEY"] is None
 
 
 def test_refuses_to_start_without_a_real_key(tmp_path):
