@@ -7,8 +7,12 @@ import importlib.util
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import lessons
@@ -140,3 +144,33 @@ def peak_rss_growth(pid: int, work, interval: float = 0.02):
         done.set()
         sampler.join(5)
     return result, max(peak, tree_rss(pid)) - base
+
+
+def timed_post(url: str, form: dict[str, str], timeout: float = 60.0) -> tuple[int, float]:
+    """POST ``form`` to ``url``; return the status and the seconds until the whole answer came."""
+    data = urllib.parse.urlencode(form).encode()
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=timeout) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        with error:
+            error.read()
+            status = error.code
+    return status, time.perf_counter() - start
+
+
+def median_seconds_in_turns(url: str, forms: dict[str, dict], rounds: int) -> dict[str, tuple]:
+    """POST each of ``forms`` to ``url`` in turn, ``rounds`` times over, and return for each
+    its statuses and median seconds. Taking turns spreads the machine's other load over all
+    of them alike, so their ratio means something on a busy machine."""
+    answers: dict[str, list] = {name: [] for name in forms}
+    for n in range(rounds):
+        order = list(forms) if n % 2 == 0 else list(reversed(forms))
+        for name in order:
+            answers[name].append(timed_post(url, forms[name]))
+    return {
+        name: ({status for status, _ in got}, statistics.median(t for _, t in got))
+        for name, got in answers.items()
+    }

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 import lessons
-from servers import free_port, serve
+from servers import free_port, median_seconds_in_turns, serve
 
 pytestmark = pytest.mark.integration
 
@@ -228,7 +228,9 @@ def test_servers_refuse_a_weak_key(deployed, program, address):
         timeout=60,
     )
     assert done.returncode != 0
-    assert "RuntimeError: SECRET_KEY is missing or too short" in done.stdout + done.stderr
+    assert (
+        "RuntimeError: SECRET_KEY is missing, too short or well known" in done.stdout + done.stderr
+    )
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +251,26 @@ def waitress_url(deployed, tmp_path_factory):
 
 def test_waitress_register_login_post(waitress_url):
     register_login_post(waitress_url, "ada", "Hello from waitress")
+
+
+TIMED_LOGINS = 9  # per name; each checks a password hash (about 0.1 to 0.5 s)
+
+
+def test_an_unknown_name_takes_as_long_as_a_wrong_password(waitress_url):
+    """Known and unknown names, in turns through waitress: the median times are alike."""
+    form = {"username": "timed", "password": "correct horse"}
+    assert Browser(waitress_url).send("/auth/register", form)[0] == 302
+    forms = {
+        "known name": {**form, "password": "wrong"},
+        "unknown name": {"username": "nobody-of-that-name", "password": "wrong"},
+    }
+    timings = median_seconds_in_turns(f"{waitress_url}/auth/login", forms, TIMED_LOGINS)
+    assert {name: statuses for name, (statuses, _) in timings.items()} == {
+        "known name": {400},
+        "unknown name": {400},
+    }
+    ratio = timings["known name"][1] / timings["unknown name"][1]
+    assert 0.5 < ratio < 2, f"a known name takes {ratio:.1f} times as long: {timings}"
 
 
 def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(

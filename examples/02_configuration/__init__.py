@@ -6,8 +6,18 @@ import click
 from flask import Flask, abort, redirect, request, session, url_for
 
 # --8<-- [start:check]
-# Keys every attacker tries first: Flask's tutorial's, and the usual placeholders.
-WELL_KNOWN_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test"}
+# Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
+# tutorial and in the study notes. Any key that was ever published belongs here.
+WELL_KNOWN_KEYS = {
+    "dev",
+    "development",
+    "secret",
+    "changeme",
+    "change-me",
+    "test",
+    "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",  # the tutorial's
+    "5b661f002d936d28e6b5be2dace79b9b76789dcd24f7783fd05ab1989f84975f",  # the notes' author's
+}
 KEY_HELP = """SECRET_KEY is missing, too short or well known: it signs the session cookie.
 Generate one:  python -c 'import secrets; print(secrets.token_hex())'
 and put it in {instance}/config.py as SECRET_KEY = '...', or set FLASK_SECRET_KEY."""

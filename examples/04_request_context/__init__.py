@@ -2,7 +2,6 @@
 and why a thread does not see the request."""
 
 import os
-import secrets
 import threading
 
 from flask import Flask, copy_current_request_context, g, request, session
@@ -37,14 +36,50 @@ def in_thread(func):
 # --8<-- [end:in_thread]
 
 
+# --8<-- [start:check]
+# Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
+# tutorial and in the study notes. Any key that was ever published belongs here.
+WELL_KNOWN_KEYS = {
+    "dev",
+    "development",
+    "secret",
+    "changeme",
+    "change-me",
+    "test",
+    "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",  # the tutorial's
+    "5b661f002d936d28e6b5be2dace79b9b76789dcd24f7783fd05ab1989f84975f",  # the notes' author's
+}
+KEY_HELP = """SECRET_KEY is missing, too short or well known: it signs the session cookie.
+Generate one:  python -c 'import secrets; print(secrets.token_hex())'
+and put it in {instance}/config.py as SECRET_KEY = '...', or set FLASK_SECRET_KEY."""
+
+
+def check_secret_key(app):
+    """Outside debug and testing, refuse to start without a real key."""
+    key = app.config["SECRET_KEY"]
+    weak = not key or len(key) < 32 or key in WELL_KNOWN_KEYS
+    if weak and not (app.debug or app.testing):
+        raise RuntimeError(KEY_HELP.format(instance=app.instance_path))
+
+
+# --8<-- [end:check]
+
+
 def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
-    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    # A new random key each start: sessions work, and end when the server restarts.
-    app.config.from_mapping(SECRET_KEY=secrets.token_hex(), SESSION_COOKIE_SAMESITE="Lax")
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(os.path.dirname(__file__), "instance"),
+        instance_relative_config=True,
+    )
+    # SECRET_KEY signs the session cookie. No default: it is read and checked as in lesson 02.
+    app.config.from_mapping(SECRET_KEY=None, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
     if test_config:
         app.config.from_mapping(test_config)
+    check_secret_key(app)
 
     # --8<-- [start:views]
     # Runs before every view, in the request context: reads a header into g.

@@ -9,24 +9,60 @@ from markupsafe import escape
 from werkzeug.security import check_password_hash
 
 from .decorators import TinyCache, cached, login_required, role_required, safe_next
-from .users import USERS
+from .users import DUMMY_HASH, USERS
+
+# --8<-- [start:check]
+# Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
+# tutorial and in the study notes. Any key that was ever published belongs here.
+WELL_KNOWN_KEYS = {
+    "dev",
+    "development",
+    "secret",
+    "changeme",
+    "change-me",
+    "test",
+    "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",  # the tutorial's
+    "5b661f002d936d28e6b5be2dace79b9b76789dcd24f7783fd05ab1989f84975f",  # the notes' author's
+}
+KEY_HELP = """SECRET_KEY is missing, too short or well known: it signs the session cookie.
+Generate one:  python -c 'import secrets; print(secrets.token_hex())'
+and put it in {instance}/config.py as SECRET_KEY = '...', or set FLASK_SECRET_KEY."""
+
+
+def check_secret_key(app):
+    """Outside debug and testing, refuse to start without a real key."""
+    key = app.config["SECRET_KEY"]
+    weak = not key or len(key) < 32 or key in WELL_KNOWN_KEYS
+    if weak and not (app.debug or app.testing):
+        raise RuntimeError(KEY_HELP.format(instance=app.instance_path))
+
+
+# --8<-- [end:check]
 
 
 def create_app(test_config=None):
+    # --8<-- [start:config]
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
-    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    # Security: "dev" is for the laptop; a real deployment sets FLASK_SECRET_KEY.
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(os.path.dirname(__file__), "instance"),
+        instance_relative_config=True,
+    )
+    # No SECRET_KEY here: it comes from the instance folder's config.py or FLASK_SECRET_KEY.
     # SameSite=Lax: the browser does not send the session cookie on cross-site POSTs.
     app.config.from_mapping(
-        SECRET_KEY="dev",  # noqa: S106 - a placeholder, replaced from the environment
+        SECRET_KEY=None,
         SESSION_COOKIE_SAMESITE="Lax",
         TRAPS=False,
         CACHE_CLOCK=time.monotonic,
     )
+    app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
     if test_config:
         app.config.from_mapping(test_config)
+    check_secret_key(app)
+    # --8<-- [end:config]
     app.extensions["view_cache"] = TinyCache(clock=app.config["CACHE_CLOCK"])
     renders = Counter()  # how often each view really ran: a cache hit does not count
 
@@ -59,7 +95,9 @@ def create_app(test_config=None):
     def login():
         username, password = request.form["username"], request.form["password"]  # 400 if absent
         user = USERS.get(username)
-        if user is None or not check_password_hash(user["password_hash"], password):
+        # An unknown name is checked against a dummy hash: it takes as long as a known one.
+        stored = user["password_hash"] if user else DUMMY_HASH
+        if not check_password_hash(stored, password) or user is None:
             return "wrong username or password\n", 401
         session.clear()
         session["user"] = username

@@ -4,6 +4,10 @@ The hashes were made with ``werkzeug.security.generate_password_hash``:
 ada's password is "lovelace", bob's is "builder". Demo only: a real app keeps users in a database.
 """
 
+import secrets
+
+from werkzeug.security import generate_password_hash
+
 USERS = {
     "ada": {
         "role": "admin",
@@ -20,3 +24,9 @@ USERS = {
         ),
     },
 }
+
+# --8<-- [start:dummy]
+# Checked for names that are not in USERS: made once, by the same method as the real hashes,
+# from a password nobody knows. Then a wrong name costs as much time as a wrong password.
+DUMMY_HASH = generate_password_hash(secrets.token_hex(), method="scrypt")
+# --8<-- [end:dummy]

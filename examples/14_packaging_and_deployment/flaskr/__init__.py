@@ -4,11 +4,33 @@ import os
 
 from flask import Flask
 
-KEY_HELP = """SECRET_KEY is missing or too short: it signs the session cookie, so a known key
-lets anyone log in as anyone. Generate one with
-    python -c 'import secrets; print(secrets.token_hex())'
-and put SECRET_KEY = '<that value>' in {config}
-or set the FLASK_SECRET_KEY environment variable."""
+# --8<-- [start:check]
+# Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
+# tutorial and in the study notes. Any key that was ever published belongs here.
+WELL_KNOWN_KEYS = {
+    "dev",
+    "development",
+    "secret",
+    "changeme",
+    "change-me",
+    "test",
+    "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",  # the tutorial's
+    "5b661f002d936d28e6b5be2dace79b9b76789dcd24f7783fd05ab1989f84975f",  # the notes' author's
+}
+KEY_HELP = """SECRET_KEY is missing, too short or well known: it signs the session cookie.
+Generate one:  python -c 'import secrets; print(secrets.token_hex())'
+and put it in {instance}/config.py as SECRET_KEY = '...', or set FLASK_SECRET_KEY."""
+
+
+def check_secret_key(app):
+    """Outside debug and testing, refuse to start without a real key."""
+    key = app.config["SECRET_KEY"]
+    weak = not key or len(key) < 32 or key in WELL_KNOWN_KEYS
+    if weak and not (app.debug or app.testing):
+        raise RuntimeError(KEY_HELP.format(instance=app.instance_path))
+
+
+# --8<-- [end:check]
 
 
 # --8<-- [start:factory]
@@ -16,7 +38,7 @@ def create_app(test_config=None):
     """Build the app: defaults, then instance config.py and FLASK_* variables (or test_config)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SECRET_KEY="dev",  # noqa: S106 - only good enough for debug and tests: see below
+        SECRET_KEY=None,  # never in the code: config.py or FLASK_SECRET_KEY gives it
         DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"),
         SESSION_COOKIE_SAMESITE="Lax",
     )
@@ -28,10 +50,7 @@ def create_app(test_config=None):
 
     os.makedirs(app.instance_path, exist_ok=True)  # config.py and the database live there
 
-    # Security: refuse to serve real users with the public "dev" key.
-    if not (app.debug or app.testing) and len(app.config["SECRET_KEY"] or "") < 16:
-        config_py = os.path.join(app.instance_path, "config.py")
-        raise RuntimeError(KEY_HELP.format(config=config_py))
+    check_secret_key(app)  # no sessions signed with a missing or public key
     # --8<-- [end:factory]
 
     # --8<-- [start:parts]

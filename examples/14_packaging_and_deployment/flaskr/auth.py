@@ -1,6 +1,7 @@
 """Register, log in, log out; the logged-in user is loaded before every request."""
 
 import functools
+import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -66,14 +67,21 @@ def register():
 
 
 # --8<-- [start:login]
-# One message for a wrong name or a wrong password: don't tell which names exist.
+# Checked for names nobody registered: made once, the way register() hashes, from a password
+# nobody knows. A wrong name then takes as long to refuse as a wrong password.
+DUMMY_HASH = generate_password_hash(secrets.token_hex())
+
+
+# One message, and the same time, for a wrong name or a wrong password: don't tell which
+# names exist.
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     if request.method == "GET":
         return render_template("auth/login.html")
     username = request.form.get("username", "")
     user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
-    if user is None or not check_password_hash(user["password"], request.form.get("password", "")):
+    stored = user["password"] if user else DUMMY_HASH
+    if not check_password_hash(stored, request.form.get("password", "")) or user is None:
         return form_error("auth/login.html", "Incorrect username or password.")
     session.clear()  # a fresh session on login
     session["user_id"] = user["id"]

@@ -13,7 +13,8 @@ DATA = (Path(__file__).parent / "data.sql").read_text()
 @pytest.fixture
 def app(tmp_path):
     """An app in testing mode on a fresh database in a temp folder, with the user "test"."""
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "test.sqlite")})
+    config = {"TESTING": True, "DATABASE": str(tmp_path / "test.sqlite")}
+    app = create_app({**config, "SECRET_KEY": "a-key-for-the-tests-only"})  # noqa: S106
     with app.app_context():
         get_db().executescript(DATA)
     return app
