@@ -306,18 +306,20 @@ def bench_caching(seconds: int, repeats: int, lesson: dict) -> None:
     (one lookup returns the stored response) and hello world (no cache: the test client's
     own cost, which no cached view can beat).
     """
-    from wsgi import hello_app
+    from wsgi import hello_app, with_uncached_report
 
     module = lessons.import_example(lesson["app"].split("/")[-1])
     in_process: dict = {"uncached": [], "cached": [], "cached view": [], "hello world": []}
     for _ in range(repeats):
-        client = module.create_app({**lesson["config"], "TESTING": True}).test_client()
+        app = module.create_app({**lesson["config"], "TESTING": True})
+        client = with_uncached_report(app).test_client()
         for label in ("uncached", "cached", "cached view"):
             in_process[label].append(rate(client, lesson[label], min(seconds, 2)))
         in_process["hello world"].append(rate(hello_app().test_client(), "/", min(seconds, 2)))
     served_runs: dict = {"uncached": [], "cached": []}
+    uncached_too = {"BENCH_UNCACHED_REPORT": "1"}  # bench/wsgi.py adds the uncached route
     for _ in range(repeats):
-        with served(CACHE_SERVER, lesson["app"], lesson["config"]) as (url, _):
+        with served(CACHE_SERVER, lesson["app"], lesson["config"], **uncached_too) as (url, _):
             for label in served_runs:
                 wrk(url + lesson[label], 1)
                 served_runs[label].append(wrk(url + lesson[label], seconds))

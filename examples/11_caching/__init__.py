@@ -1,12 +1,12 @@
 """Lesson 11 - caching with Flask-Caching: init_app, cached, memoize, invalidation, backends."""
 
 import os
-from collections import Counter
 
 from flask import Flask
 
 from . import catalog, reports, traps
 from .extensions import cache
+from .store import Store
 
 
 # --8<-- [start:rendered_by]
@@ -29,6 +29,7 @@ def create_app(test_config=None):
         CACHE_DEFAULT_TIMEOUT=300,
         CACHE_REDIS_URL="redis://127.0.0.1:6379/0",  # read by RedisCache only
         REPORT_DELAY=0.05,  # seconds the slow report takes
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
         TRAPS=False,
     )
     app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
@@ -37,8 +38,7 @@ def create_app(test_config=None):
     cache.init_app(app)  # one Cache object, a backend of its own for each app
     # --8<-- [end:factory]
 
-    # Stand-ins for a database; "calls" counts how often the slow work really ran.
-    app.extensions.update(products=["apple", "pear"], sales={2024: [120, 80]}, calls=Counter())
+    app.extensions["store"] = Store()  # stands in for a database (store.py)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(reports.bp)
     if app.config["TRAPS"]:

@@ -1,17 +1,18 @@
 """A product catalog: a cached page, a cached search, a per-request cache in g."""
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, g, request
 
 from .extensions import cache
+from .store import get_store
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
 
 def counted(name):
     """Count one run of the slow work ``name``; return how many runs so far."""
-    calls = current_app.extensions["calls"]
-    calls[name] += 1
-    return calls[name]
+    runs = get_store().runs
+    runs[name] += 1
+    return runs[name]
 
 
 # --8<-- [start:cached]
@@ -19,16 +20,18 @@ def counted(name):
 @bp.get("/")
 @cache.cached(timeout=60, key_prefix="catalog")
 def index():
-    return {"products": current_app.extensions["products"], "renders": counted("catalog")}
+    return {"products": get_store().products, "renders": counted("catalog")}
 
 
 # A write deletes the entry it makes stale; the next GET renders the new list.
 @bp.post("/")
 def add_product():
-    name = request.form.get("name", "").strip()
+    name, products = request.form.get("name", "").strip(), get_store().products
     if not name:
         abort(400, description="name is required")
-    current_app.extensions["products"].append(name[:40])
+    if len(products) >= get_store().MAX_PRODUCTS:
+        abort(409, description="the catalog is full")
+    products.append(name[:40])
     cache.delete("catalog")
     return {"added": name[:40]}, 201
 
@@ -38,7 +41,7 @@ def add_product():
 @cache.cached(timeout=60, query_string=True)
 def search():
     q = request.args.get("q", "").lower()
-    found = [p for p in current_app.extensions["products"] if q in p]
+    found = [p for p in get_store().products if q in p]
     return {"q": q, "results": found, "renders": counted("search")}
 
 
@@ -59,7 +62,7 @@ def exchange_rate():
 def prices():
     eur = {"apple": 0.50, "pear": 0.75, "plum": 1.25}
     usd = {name: round(price * exchange_rate(), 2) for name, price in eur.items()}
-    return {"usd": usd, "rate_fetches": current_app.extensions["calls"]["rate"]}
+    return {"usd": usd, "rate_fetches": get_store().runs["rate"]}
 
 
 # --8<-- [end:request_cache]

@@ -5,6 +5,7 @@ import time
 from flask import Blueprint, abort, current_app, request
 
 from .extensions import cache
+from .store import get_store
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -15,31 +16,29 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def sales_report(year):
     """The expensive part: REPORT_DELAY seconds of pretend database work."""
     time.sleep(current_app.config["REPORT_DELAY"])
-    current_app.extensions["calls"]["report"] += 1
-    sales = current_app.extensions["sales"].get(year, [])
-    return {"year": year, "sales": len(sales), "total": sum(sales)}
+    get_store().runs["report"] += 1
+    count, total = get_store().sales.get(year, [0, 0])
+    return {"year": year, "sales": count, "total": total}
 
 
 # The memoised report; "computed" says how often the slow part has run so far.
 @bp.get("/<int:year>")
 def report(year):
-    return {**sales_report(year), "computed": current_app.extensions["calls"]["report"]}
-
-
-# The same work, never cached (`nox -s bench` compares the two).
-@bp.get("/<int:year>/uncached")
-def report_uncached(year):
-    result = sales_report.uncached(year)
-    return {**result, "computed": current_app.extensions["calls"]["report"]}
+    if year not in get_store().YEARS:
+        abort(404, description="no reports for that year")
+    return {**sales_report(year), "computed": get_store().runs["report"]}
 
 
 # A new sale makes that year's report stale: forget that entry only.
 @bp.post("/<int:year>/sales")
 def add_sale(year):
+    if year not in get_store().YEARS:
+        abort(404, description="no reports for that year")
     amount = request.form.get("amount", type=int)
     if amount is None or amount <= 0:
         abort(400, description="amount must be a positive whole number")
-    current_app.extensions["sales"].setdefault(year, []).append(amount)
+    totals = get_store().sales.setdefault(year, [0, 0])
+    totals[0], totals[1] = totals[0] + 1, totals[1] + amount
     cache.delete_memoized(sales_report, year)
     return {"year": year, "added": amount}, 201
 

@@ -1,8 +1,9 @@
 """The notes' wrong forms. Registered only when the app is created with TRAPS=True."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from .extensions import cache
+from .store import get_store
 
 bp = Blueprint("traps", __name__, url_prefix="/traps")
 
@@ -14,7 +15,7 @@ bp = Blueprint("traps", __name__, url_prefix="/traps")
 @cache.cached(timeout=60)
 def search():
     q = request.args.get("q", "").lower()
-    return {"q": q, "results": [p for p in current_app.extensions["products"] if q in p]}
+    return {"q": q, "results": [p for p in get_store().products if q in p]}
 
 
 # --8<-- [end:search]
