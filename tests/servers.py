@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -126,3 +127,14 @@ def peak_rss_growth(pid: int, work, interval: float = 0.02):
         done.set()
         sampler.join(5)
     return result, max(peak, tree_rss(pid)) - base
+
+
+def waitress_command(example: str, port: int, threads: int = 4) -> list[str]:
+    """waitress serving examples/<example> on 127.0.0.1:port, loaded as ``flask --app`` loads
+    it: ``waitress-serve --call`` takes only module names that are identifiers."""
+    loader = (
+        "from flask.cli import ScriptInfo; from waitress import serve; "
+        f"serve(ScriptInfo(app_import_path='examples/{example}').load_app(), "
+        f"host='127.0.0.1', port={port}, threads={threads})"
+    )
+    return [sys.executable, "-c", loader]
