@@ -9,6 +9,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -174,3 +175,14 @@ def median_seconds_in_turns(url: str, forms: dict[str, dict], rounds: int) -> di
         name: ({status for status, _ in got}, statistics.median(t for _, t in got))
         for name, got in answers.items()
     }
+
+
+def waitress_command(example: str, port: int, threads: int = 4) -> list[str]:
+    """waitress serving examples/<example> on 127.0.0.1:port, loaded as ``flask --app`` loads
+    it: ``waitress-serve --call`` takes only module names that are identifiers."""
+    loader = (
+        "from flask.cli import ScriptInfo; from waitress import serve; "
+        f"serve(ScriptInfo(app_import_path='examples/{example}').load_app(), "
+        f"host='127.0.0.1', port={port}, threads={threads})"
+    )
+    return [sys.executable, "-c", loader]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
 import shlex
 import shutil
 import sqlite3
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,7 +30,7 @@ from pathlib import Path
 import pytest
 
 import lessons
-from servers import free_port, median_seconds_in_turns, serve
+from servers import free_port, median_seconds_in_turns, serve, waitress_command
 
 pytestmark = pytest.mark.integration
 
@@ -358,3 +360,103 @@ def test_coverage_of_the_apps_own_tests(tmp_path):
         ignore=shutil.ignore_patterns("__pycache__", "instance", ".venv"),
     )
     run_steps("In the project folder", project)
+
+
+# ---------------------------------------------------------------- slow clients
+
+# Two clients download a large file slowly while a third asks for a small one. Lesson 12's
+# app has the large response; each server runs it with the page's flags and a short
+# --timeout (the default 30 s behaves the same, only later).
+SLOW_SIZE, SLOW_RATE, WORKER_TIMEOUT = 64 * 2**20, "8M", 2  # 8 s per download in full
+SLOW_SERVERS = {
+    "gunicorn sync": ["--workers", "2"],
+    "gunicorn gthread": ["--workers", "2", "--worker-class", "gthread", "--threads", "4"],
+    "waitress": [],
+}
+
+
+def slow_server_command(name: str, port: int) -> list[str]:
+    if name == "waitress":
+        return waitress_command("12_streaming_downloads", port, threads=8)
+    return [
+        *("gunicorn", *SLOW_SERVERS[name], "--timeout", str(WORKER_TIMEOUT)),
+        *("--bind", f"127.0.0.1:{port}", "--pythonpath", "examples"),
+        "12_streaming_downloads:create_app()",
+    ]
+
+
+def curl_process(url: str, *options: str) -> subprocess.Popen:
+    """curl in the background, printing the status and the bytes it received."""
+    command = ["curl", "-sS", "--max-time", "30", "-o", os.devnull, *options]
+    return subprocess.Popen(
+        [*command, "-w", "%{http_code} %{size_download}", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def under_slow_clients(name: str, folder: Path, log: Path) -> dict:
+    """Start ``name``, run two slow downloads and one small request; what each client got."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/files"
+    with serve(slow_server_command(name, port), port, log=log, FLASK_DOWNLOAD_FOLDER=folder):
+        for warm_up in [curl_process(f"{url}/hello.txt") for _ in range(4)]:
+            warm_up.communicate(timeout=40)  # gunicorn listens before its workers are ready
+        slow = [curl_process(f"{url}/big.bin", "--limit-rate", SLOW_RATE) for _ in range(2)]
+        time.sleep(0.5)  # both downloads have started
+        start = time.monotonic()
+        small = curl_process(f"{url}/hello.txt")
+        small_status = small.communicate(timeout=40)[0].split()[0]
+        small_seconds = time.monotonic() - start
+        downloads = []
+        for process in slow:
+            out, _ = process.communicate(timeout=40)
+            status, size = out.split()
+            downloads.append((status, int(size), process.returncode))
+    return {
+        "small": (small_status, small_seconds),
+        "downloads": downloads,
+        "worker timeouts": log.read_text().count("WORKER TIMEOUT"),
+    }
+
+
+@pytest.fixture(scope="module")
+def slow_clients(tmp_path_factory) -> dict[str, dict]:
+    """Each server under the same load, one after the other."""
+    folder = tmp_path_factory.mktemp("downloads")
+    (folder / "hello.txt").write_text("hello\n")
+    with open(folder / "big.bin", "wb") as big:
+        big.truncate(SLOW_SIZE)  # a sparse file: SLOW_SIZE zero bytes, no disk needed
+    seen = {name: under_slow_clients(name, folder, folder / f"{name}.log") for name in SLOW_SERVERS}
+    print("\n".join(f"{name}: {result}" for name, result in seen.items()))
+    return seen
+
+
+def test_the_page_recommends_threaded_gunicorn_workers():
+    gunicorn = " ".join(server_command("venv/bin/gunicorn", "127.0.0.1:8000", 8000))
+    assert " ".join(SLOW_SERVERS["gunicorn gthread"]) in gunicorn
+
+
+def test_sync_workers_block_everyone_then_cut_the_downloads_short(slow_clients):
+    """Both sync workers are busy sending: the small page waits until gunicorn kills them
+    ("WORKER TIMEOUT"), and the downloads stop short though curl saw a 200."""
+    seen = slow_clients["gunicorn sync"]
+    status, seconds = seen["small"]
+    assert status == "200"
+    assert seconds >= WORKER_TIMEOUT * 0.9, seen  # no worker was free before the kill
+    assert seen["worker timeouts"] >= 1, seen
+    assert any(size < SLOW_SIZE for _, size, _ in seen["downloads"]), seen
+    assert all(http == "200" for http, _, _ in seen["downloads"]), seen
+    assert all(code == 18 for _, size, code in seen["downloads"] if size < SLOW_SIZE), seen
+
+
+@pytest.mark.parametrize("name", ["gunicorn gthread", "waitress"])
+def test_threads_serve_the_small_page_at_once_and_every_download_in_full(slow_clients, name):
+    seen = slow_clients[name]
+    status, seconds = seen["small"]
+    blocked = slow_clients["gunicorn sync"]["small"][1]
+    assert status == "200"
+    assert seconds < blocked / 3, (seconds, blocked)  # a ratio, with a wide margin
+    assert seen["downloads"] == [("200", SLOW_SIZE, 0)] * 2, seen
+    assert seen["worker timeouts"] == 0, seen

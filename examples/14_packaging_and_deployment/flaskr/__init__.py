@@ -2,7 +2,9 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 # --8<-- [start:check]
 # Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
@@ -41,6 +43,8 @@ def create_app(test_config=None):
         SECRET_KEY=None,  # never in the code: config.py or FLASK_SECRET_KEY gives it
         DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"),
         SESSION_COOKIE_SAMESITE="Lax",
+        TRUSTED_HOSTS=None,  # the site's names, e.g. ["blog.example.org"]: see hosts below
+        PROXY_FIX=0,  # how many reverse proxies stand in front of the app
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)  # <instance folder>/config.py
@@ -52,6 +56,20 @@ def create_app(test_config=None):
 
     check_secret_key(app)  # no sessions signed with a missing or public key
     # --8<-- [end:factory]
+
+    # --8<-- [start:hosts]
+    # Security: believe X-Forwarded-For, -Proto and -Host from exactly the PROXY_FIX proxies
+    # in front of the app (0: from nobody). Each proxy must set them; a client can too.
+    proxies = app.config["PROXY_FIX"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    # Security: answer only to the names in TRUSTED_HOSTS, a 400 for any other Host.
+    # Flask >= 3.1 checks TRUSTED_HOSTS itself; on 2.3 and 3.0 this hook does.
+    @app.before_request
+    def check_host():
+        get_host(request.environ, app.config["TRUSTED_HOSTS"])  # raises SecurityError: 400
+
+    # --8<-- [end:hosts]
 
     # --8<-- [start:parts]
     from . import auth, blog, db
