@@ -20,6 +20,8 @@ pytestmark = pytest.mark.integration
 EXAMPLE = "05_app_context"
 THREADS = 4
 READS, WRITES, FAILURES = 48, 24, 24  # concurrent requests; figures on docs/robustness.md
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The lesson's app under waitress with THREADS threads, its database in a temp folder."""

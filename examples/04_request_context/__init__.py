@@ -43,7 +43,7 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     # A new random key each start: sessions work, and end when the server restarts.
     app.config.from_mapping(SECRET_KEY=secrets.token_hex(), SESSION_COOKIE_SAMESITE="Lax")
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
 
     # --8<-- [start:views]

@@ -16,9 +16,10 @@ def create_app(test_config=None):
         TITLE="Notes",
         DATABASE=os.path.join(app.instance_path, "app_context.sqlite"),
     )
-    app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     os.makedirs(app.instance_path, exist_ok=True)  # the default DATABASE lives there
     db.init_app(app)
     # --8<-- [end:factory]

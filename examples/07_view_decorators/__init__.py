@@ -24,9 +24,10 @@ def create_app(test_config=None):
         TRAPS=False,
         CACHE_CLOCK=time.monotonic,
     )
-    app.config.from_prefixed_env()
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     app.extensions["view_cache"] = TinyCache(clock=app.config["CACHE_CLOCK"])
     renders = Counter()  # how often each view really ran: a cache hit does not count
 

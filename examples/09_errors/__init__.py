@@ -7,7 +7,7 @@ import os
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from . import shop, traps  # noqa: F401 - traps: the notes' version, for the page
+from . import shop
 
 USERS = {1: {"id": 1, "name": "ada"}, 2: {"id": 2, "name": "bob"}}
 
@@ -36,7 +36,7 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
 
     # --8<-- [start:handlers]

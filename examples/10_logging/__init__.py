@@ -20,9 +20,10 @@ def create_app(test_config=None):
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(LOG_DIR=app.instance_path, LOG_LEVEL="INFO", LOG_ROTATE=True)
-    app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     os.makedirs(app.config["LOG_DIR"], exist_ok=True)
     # Configure logging before anything touches app.logger: Flask then adds no handler
     # of its own, and a second create_app() replaces these handlers instead of adding more.

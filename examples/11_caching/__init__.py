@@ -5,7 +5,7 @@ from collections import Counter
 
 from flask import Flask
 
-from . import catalog, reports, traps
+from . import catalog, reports
 from .extensions import cache
 
 
@@ -31,9 +31,10 @@ def create_app(test_config=None):
         REPORT_DELAY=0.05,  # seconds the slow report takes
         TRAPS=False,
     )
-    app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     cache.init_app(app)  # one Cache object, a backend of its own for each app
     # --8<-- [end:factory]
 
@@ -42,6 +43,8 @@ def create_app(test_config=None):
     app.register_blueprint(catalog.bp)
     app.register_blueprint(reports.bp)
     if app.config["TRAPS"]:
+        from . import traps
+
         app.register_blueprint(traps.bp)
 
     # --8<-- [start:backend]
