@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import flask.cli
@@ -62,6 +63,29 @@ def test_instance_folder_is_the_lessons_own(example, monkeypatch):
     assert instance.is_relative_to(lessons.EXAMPLES / example), (
         f"{example}'s instance folder is {instance}, not inside examples/{example}/"
     )
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_traps_are_off_by_default_and_not_imported(example, tmp_path):
+    """A lesson's traps (a ``traps`` module, ``/traps/`` routes) need ``TRAPS=True``: without
+    it the app has none of them, and the package has not even imported its traps module."""
+    package = lessons.import_example(example).__name__
+    ours = {name: module for name, module in sys.modules.items() if name.startswith(package)}
+    try:
+        for name in ours:  # import the lesson afresh: its import-time imports count too
+            del sys.modules[name]
+        module = lessons.import_example(example)
+        app = module.create_app(config_for(page_of(example), tmp_path))
+        assert f"{package}.traps" not in sys.modules, "the traps module was imported"
+    finally:
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    assert not app.config.get("TRAPS")
+    traps = [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/traps")]
+    assert not traps, f"trap routes without TRAPS=True: {traps}"
+    if "TRAPS" in app.config:
+        assert app.config["TRAPS"] is False, "a lesson with traps sets TRAPS=False by default"
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

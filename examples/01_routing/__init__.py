@@ -27,7 +27,7 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
     app.url_map.converters["list"] = ListConverter
 

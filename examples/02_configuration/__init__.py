@@ -51,12 +51,13 @@ def create_app(test_config=None):
         FEATURES={"search": False, "export": False},
         SESSION_COOKIE_SAMESITE="Lax",  # not sent along with other sites' POSTs
     )
-    # 2. The instance folder's config.py, if there is one: silent=True, a missing file is fine.
-    app.config.from_pyfile("config.py", silent=True)
-    # 3. FLASK_* environment variables: FLASK_PAGE_SIZE=20 (parsed as JSON: an int).
-    app.config.from_prefixed_env()
-    # 4. Tests last: what a test passes wins over everything above.
-    if test_config:
+    if test_config is None:
+        # 2. The instance folder's config.py, if there is one: silent=True, a missing file is fine.
+        app.config.from_pyfile("config.py", silent=True)
+        # 3. FLASK_* environment variables: FLASK_PAGE_SIZE=20 (parsed as JSON: an int).
+        app.config.from_prefixed_env()
+    else:
+        # Or a test's config, instead of 2 and 3: a test reads nothing from the machine.
         app.config.from_mapping(test_config)
     check_secret_key(app)
     # --8<-- [end:sources]

@@ -6,16 +6,17 @@ import os
 import click
 from flask import Flask, render_template
 
-from . import admin, blog, pages, traps  # noqa: F401 - traps: blueprints for the page's Traps
+from . import admin, blog, pages
 
 
 def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    app.config.from_prefixed_env()  # FLASK_EXPLAIN_TEMPLATE_LOADING=true, see the page
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_EXPLAIN_TEMPLATE_LOADING=true, see the page
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
 
     # --8<-- [start:register]
     # Each registration replays the blueprint's recorded operations on this app.

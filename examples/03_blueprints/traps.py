@@ -1,7 +1,8 @@
 """Two blueprints that each render "index.html" and one whose static folder has no prefix.
 
-Never registered by create_app: the page registers them on an app of its own to show the
-traps, un-namespaced templates and a static folder the app's /static shadows.
+Never imported by the package: the page imports this module and registers them on an app of
+its own to show the traps, un-namespaced templates and a static folder the app's /static
+shadows.
 """
 
 from flask import Blueprint, abort, render_template

@@ -75,10 +75,11 @@ def create_app(test_config=None):
     )
     # SECRET_KEY signs the session cookie. No default: it is read and checked as in lesson 02.
     app.config.from_mapping(SECRET_KEY=None, SESSION_COOKIE_SAMESITE="Lax")
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env()
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     check_secret_key(app)
 
     # --8<-- [start:views]

@@ -28,9 +28,10 @@ def create_app(test_config=None):
         TITLE="Notes",
         DATABASE=os.path.join(app.instance_path, "app_context.sqlite"),
     )
-    app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_DATABASE=... overrides the default
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
     os.makedirs(app.instance_path, exist_ok=True)  # the default DATABASE lives there
     db.init_app(app)

@@ -45,7 +45,7 @@ def create_app(test_config=None):
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(MAINTENANCE=False)
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
 
     # --8<-- [start:hooks]

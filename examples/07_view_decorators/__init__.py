@@ -57,10 +57,11 @@ def create_app(test_config=None):
         TRAPS=False,
         CACHE_CLOCK=time.monotonic,
     )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env()
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     check_secret_key(app)
     # --8<-- [end:config]
     app.extensions["view_cache"] = TinyCache(clock=app.config["CACHE_CLOCK"])

@@ -41,9 +41,10 @@ def create_app(test_config=None):
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(TRAPS=False, MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body: 413
-    app.config.from_prefixed_env()  # FLASK_TRAPS=true adds the notes' broken mapping
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_TRAPS=true adds the notes' broken mapping
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
 
     # --8<-- [start:urls]

@@ -8,7 +8,7 @@ from flask import Flask, abort, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from . import shop, traps  # noqa: F401 - traps: the notes' version, for the page
+from . import shop
 
 USERS = {1: {"id": 1, "name": "ada"}, 2: {"id": 2, "name": "bob"}}
 
@@ -60,7 +60,7 @@ def create_app(test_config=None):
     app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)  # a bigger body is a 413
     app.json = JSONProvider(app)  # get_json(): a 400 for JSON nested too deep, too
     # --8<-- [end:limits]
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
 
     # --8<-- [start:handlers]

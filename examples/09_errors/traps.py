@@ -1,6 +1,7 @@
 """The notes' error handling, as written there, in an app of its own: for the Traps section.
 
-Never registered on the lesson's app; the page builds it with ``traps.notes_app()``.
+Never imported by the package; the page imports this module and builds the app with
+``traps.notes_app()``.
 """
 
 from flask import Flask, abort, jsonify, request

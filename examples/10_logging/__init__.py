@@ -32,9 +32,10 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(LOG_DIR=app.instance_path, LOG_LEVEL="INFO", LOG_ROTATE=True)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a bigger body is a 413 (lesson 09)
-    app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_LOG_LEVEL=DEBUG, FLASK_LOG_DIR=/var/log/shop
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     app.json = JSONProvider(app)  # JSON nested too deep: a 400, not a 500
     os.makedirs(app.config["LOG_DIR"], exist_ok=True)
     # Configure logging before anything touches app.logger: Flask then adds no handler

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from . import catalog, reports, traps
+from . import catalog, reports
 from .extensions import cache
 from .store import Store
 
@@ -32,9 +32,10 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
         TRAPS=False,
     )
-    app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_CACHE_TYPE=RedisCache, FLASK_CACHE_REDIS_URL=...
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     cache.init_app(app)  # one Cache object, a backend of its own for each app
     # --8<-- [end:factory]
 
@@ -42,6 +43,8 @@ def create_app(test_config=None):
     app.register_blueprint(catalog.bp)
     app.register_blueprint(reports.bp)
     if app.config["TRAPS"]:
+        from . import traps
+
         app.register_blueprint(traps.bp)
 
     # --8<-- [start:backend]

@@ -29,10 +29,14 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
-    app.config.from_mapping(DOWNLOAD_FOLDER=os.path.join(app.instance_path, "downloads"))
-    app.config.from_prefixed_env()  # FLASK_DOWNLOAD_FOLDER=/srv/files
-    if test_config:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(
+        DOWNLOAD_FOLDER=os.path.join(app.instance_path, "downloads"),
+        TRAPS=False,
+    )
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_DOWNLOAD_FOLDER=/srv/files
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
     # Absolute once, here: send_file would take a relative path from app.root_path.
     folder = os.path.abspath(app.config["DOWNLOAD_FOLDER"])
 
@@ -105,7 +109,7 @@ def create_app(test_config=None):
 
     # --8<-- [end:generators]
 
-    if app.config.get("TRAPS"):
+    if app.config["TRAPS"]:
         from .traps import register_traps
 
         register_traps(app, folder)

@@ -13,9 +13,10 @@ def create_app(test_config=None):
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
     app.config.from_mapping(GREETING="Hello")
-    app.config.from_prefixed_env()  # FLASK_GREETING, from the shell, .env or .flaskenv
-    if test_config:
-        app.config.from_mapping(test_config)
+    if test_config is None:
+        app.config.from_prefixed_env()  # FLASK_GREETING, from the shell, .env or .flaskenv
+    else:
+        app.config.from_mapping(test_config)  # a test reads nothing from the machine
 
     # --8<-- [start:views]
     # What the environment decided: a config value and debug mode.
