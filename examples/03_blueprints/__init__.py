@@ -4,7 +4,7 @@ static files, templates and their search order, and error handlers."""
 import click
 from flask import Flask, render_template
 
-from . import admin, blog, pages, traps  # noqa: F401 - traps: blueprints for the page's Traps
+from . import admin, blog, pages, traps
 
 
 def create_app(test_config=None):
@@ -21,6 +21,10 @@ def create_app(test_config=None):
     # The same blueprint again, under another name and prefix: endpoints "news.*".
     app.register_blueprint(blog.parent, name="news", url_prefix="/news")
     # --8<-- [end:register]
+
+    # FLASK_TRAPS=true also registers the notes' simple_page, for the page's Traps.
+    if app.config.get("TRAPS"):
+        app.register_blueprint(traps.simple_page, url_prefix="/pages")
 
     # `flask --app examples/03_blueprints show-template admin/help.html`
     @app.cli.command("show-template")
