@@ -5,6 +5,7 @@ The commands and the lines they print are the page's ``bash`` blocks, so the pag
 test cannot drift apart.
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -65,27 +66,55 @@ def wait_for_line(log: Path, text: str, timeout: float = 10.0) -> bool:
     return False
 
 
-def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
-    (command, expected), *_ = page_steps("The reloader")
-    (workdir / "scratch").mkdir()
-    (workdir / "scratch" / "tmp_notes.py").write_text("# a scratch file\n")
-    (workdir / "settings.toml").write_text("x = 1\n")
-    # The stat reloader, as on a machine without watchdog (the suite's docs tools bring it).
+def check_reloads(
+    workdir: Path, title: str, unwatched: Path, watched: Path, on_path: tuple[Path, ...] = ()
+) -> None:
+    """Run the page's ``flask run`` block under the stat reloader (as on a machine without
+    watchdog; the suite's docs tools bring it): a change to ``unwatched`` restarts nothing
+    within 4 seconds, a change to ``watched`` restarts, and the log reads as the page says.
+
+    ``on_path`` folders go on PYTHONPATH: the reloader watches the Python files under them.
+    """
+    (command, expected), *_ = page_steps(title)
     shadow = workdir / "no-watchdog" / "watchdog"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('use the stat reloader')\n")
     port, log = free_port(), workdir / "server.log"
     command = command.replace("flask ", "exec flask ", 1) + f" --port {port}"
-    with serve(["bash", "-c", command], port, cwd=workdir, log=log, PYTHONPATH=str(shadow.parent)):
+    pythonpath = os.pathsep.join(map(str, (shadow.parent, *on_path)))
+    with serve(["bash", "-c", command], port, cwd=workdir, log=log, PYTHONPATH=pythonpath):
         assert wait_for_line(log, " * Restarting with stat"), log.read_text()
         time.sleep(1.5)  # the stat reloader compares mtimes once a second
-        (workdir / "scratch" / "tmp_notes.py").touch()
+        unwatched.touch()
         assert not wait_for_line(log, "Detected change", timeout=4), log.read_text()
-        (workdir / "settings.toml").touch()
+        watched.touch()
         assert wait_for_line(log, "Detected change in"), log.read_text()
     # The page's output ends at the reload; what the restarted server prints next varies.
     up_to_reload = log.read_text().split(", reloading", 1)[0] + ", reloading"
     assert lessons.matches(expected, up_to_reload), log.read_text()
+
+
+def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
+    (workdir / "scratch").mkdir()
+    (workdir / "scratch" / "tmp_notes.py").write_text("# a scratch file\n")
+    (workdir / "settings.toml").write_text("x = 1\n")
+    # The project folder on sys.path, as when FLASK_APP names a module in it: without the
+    # exclude pattern, the scratch module would be watched.
+    scratch, settings = workdir / "scratch" / "tmp_notes.py", workdir / "settings.toml"
+    check_reloads(workdir, "The reloader", scratch, settings, on_path=(workdir,))
+
+
+def test_extra_files_folder_watches_only_python_files(workdir):
+    """The notes' ``--extra-files dirB/``: a folder adds its .py files, not a .toml beside them."""
+    (workdir / "conf").mkdir()
+    (workdir / "conf" / "settings.toml").write_text("x = 1\n")
+    (workdir / "conf" / "hooks.py").write_text("# watched because it is Python\n")
+    check_reloads(
+        workdir,
+        "A folder in --extra-files",
+        workdir / "conf" / "settings.toml",
+        workdir / "conf" / "hooks.py",
+    )
 
 
 def test_a_plugin_command_from_an_installed_package(workdir):

@@ -13,6 +13,7 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
+    app.config.from_mapping(TRAPS=False)
     if test_config is None:
         app.config.from_prefixed_env()  # FLASK_EXPLAIN_TEMPLATE_LOADING=true, see the page
     else:
@@ -26,6 +27,12 @@ def create_app(test_config=None):
     # The same blueprint again, under another name and prefix: endpoints "news.*".
     app.register_blueprint(blog.parent, name="news", url_prefix="/news")
     # --8<-- [end:register]
+
+    # FLASK_TRAPS=true also registers the notes' simple_page, for the page's Traps.
+    if app.config["TRAPS"]:
+        from .traps import simple_page
+
+        app.register_blueprint(simple_page, url_prefix="/pages")
 
     # `flask --app examples/03_blueprints show-template admin/help.html`
     @app.cli.command("show-template")
