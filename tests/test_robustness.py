@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sqlite3
 from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
@@ -398,7 +399,9 @@ def test_a_cached_page_never_crosses_users(production_app):
     app, _ = production_app("07_view_decorators")
     clients = users_of(app)
     assert crossed(clients, "/dashboard", CACHE_QUERIES) == []
-    traps = lessons.import_example("07_view_decorators").create_app({"TRAPS": True})
+    traps = lessons.import_example("07_view_decorators").create_app(
+        {"TRAPS": True, "SECRET_KEY": secrets.token_hex()}
+    )
     assert crossed(users_of(traps), "/traps/dashboard", ["?x=1"]), "the check cannot fail"
 
     @settings(max_examples=CACHE_EXAMPLES, deadline=None, database=None)
