@@ -200,6 +200,25 @@ def read_page(path: Path) -> Page:
     return page
 
 
+# ---------------------------------------------------------------- apps
+
+
+def config_for(page: Page, tmp: Path, extra: dict | None = None) -> dict:
+    """TESTING plus the page's ``test_config`` front matter, with {tmp} filled in."""
+    config = {"TESTING": True}
+    for key, value in (page.meta.get("test_config") or {}).items():
+        config[key] = value.format(tmp=tmp) if isinstance(value, str) else value
+    return {**config, **(extra or {})}
+
+
+def production_setup(example: str, tmp: Path) -> tuple[dict, dict[str, str]]:
+    """(config, environment) for a lesson's app as it runs in production: debug and testing
+    off, the page's ``test_config`` with its files in ``tmp``, and the page's ``env``."""
+    page = read_page(page_for(example))
+    config = config_for(page, tmp, {"TESTING": False, "DEBUG": False})
+    return config, {k: str(v) for k, v in (page.meta.get("env") or {}).items()}
+
+
 INCLUDE = re.compile(r'--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"')
 
 

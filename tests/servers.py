@@ -59,6 +59,16 @@ def serve(command: list[str], port: int, cwd: Path = lessons.ROOT, log: Path | N
             out.close()
 
 
+@contextlib.contextmanager
+def flask_run(example: str, *options: str, log: Path | None = None, **env):
+    """``flask --app examples/<example> run [options]`` as a learner types it, on a free port
+    of 127.0.0.1; yields the base URL and stops the server by PID."""
+    port = free_port()
+    command = ["flask", "--app", f"examples/{example}", "run", *options, "--port", str(port)]
+    with serve(command, port, log=log, **env):
+        yield f"http://127.0.0.1:{port}"
+
+
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
     """SIGTERM the process group (the server and any workers), then SIGKILL if it lingers."""
     if proc.poll() is None:

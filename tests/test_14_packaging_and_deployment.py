@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 import lessons
+from figures import CLIENTS, POSTS_EACH
 from servers import free_port, median_seconds_in_turns, serve, waitress_command
 
 pytestmark = pytest.mark.integration
@@ -38,7 +39,6 @@ EXAMPLE = "14_packaging_and_deployment"
 PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
 MARK = "run by the integration test"
 WHEEL = "flaskr-1.0.0-py3-none-any.whl"
-CLIENTS, POSTS_EACH = 16, 64  # 1,024 concurrent writes through waitress's 8 threads
 
 
 def page_steps(title_start: str) -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ import sys
 import pytest
 
 import lessons
-from conftest import production_setup
 
 EXAMPLES = lessons.example_names()
 DEPTHS = (3_000, 100_000)  # the issue's: about 6 KB and 100 KB of brackets
@@ -61,7 +60,7 @@ def body_requests(app):
 @pytest.fixture
 def production_app(tmp_path, monkeypatch):
     def build(example: str):
-        config, env = production_setup(example, tmp_path)
+        config, env = lessons.production_setup(example, tmp_path)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         return lessons.import_example(example).create_app(config)

@@ -41,7 +41,6 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.wsgi import get_host
 
 import lessons
-from conftest import config_for
 
 EXAMPLES = lessons.example_names()
 FORGED = "evil.example"
@@ -74,7 +73,9 @@ def build(example: str, tmp_path, monkeypatch, **config):
     for name, value in (page.meta.get("env") or {}).items():
         monkeypatch.setenv(name, str(value))
     extra = {"TESTING": False, "DEBUG": False, **config}
-    return lessons.import_example(example).create_app(config_for(page, tmp_path, extra)), page
+    return lessons.import_example(example).create_app(
+        lessons.config_for(page, tmp_path, extra)
+    ), page
 
 
 def get_rules(app) -> list[str]:

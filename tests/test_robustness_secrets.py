@@ -25,7 +25,6 @@ import pytest
 from flask import Flask, session
 
 import lessons
-from conftest import config_for
 
 EXAMPLES = lessons.example_names()
 # --8<-- [start:keys]
@@ -64,7 +63,7 @@ FORGED = [(key, value, forge(key, value)) for key in FORGING_KEYS for value in G
 def deploy(example: str, tmp_path, monkeypatch, key: str | None):
     """The lesson's app as a server builds it: ``create_app()``, config from FLASK_* only."""
     page = lessons.read_page(lessons.page_for(example))
-    config = config_for(page, tmp_path, {})
+    config = lessons.config_for(page, tmp_path, {})
     for name, value in config.items():
         if name not in ("TESTING", "SECRET_KEY", "SECRET_KEY_FALLBACKS"):
             text = value if isinstance(value, str) else json.dumps(value)
