@@ -25,6 +25,7 @@ import pytest
 from flask import Flask, session
 
 import lessons
+import servers
 from conftest import config_for
 
 EXAMPLES = lessons.example_names()
@@ -168,3 +169,19 @@ def test_every_lesson_that_uses_the_session_has_the_one_rule():
             with_rule = [f for f in files if "def check_secret_key(app)" in f.read_text()]
             assert with_rule, f"{example} uses the session without the secret-key rule"
             assert check_region(with_rule[0]) == rule, f"{with_rule[0]} differs from lesson 02's"
+
+
+def test_the_robustness_page_states_these_figures():
+    """docs/robustness.md's paragraphs on forged sessions and login times use these constants."""
+    text = " ".join((lessons.ROOT / "docs" / "robustness.md").read_text().split())
+    deployments = 1 + len(PUBLISHED_KEYS)
+    assert (
+        f"in {deployments} ways: without a key, and with each of {len(PUBLISHED_KEYS)} "
+        "well-known keys in `FLASK_SECRET_KEY`"
+    ) in text
+    assert (
+        f"with {len(FORGING_KEYS)} well-known keys, each holding {len(GRANTS)} values that "
+        f"would sign someone in: {len(FORGED)} forged cookies in each of the {deployments}, "
+        f"{len(FORGED) * deployments} per lesson, 0 accepted"
+    ) in text
+    assert f"in turns on one real server, {servers.TIMING_ROUNDS} of each" in text
