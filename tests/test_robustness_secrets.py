@@ -1,9 +1,8 @@
 """Forged session cookies against every lesson, started the way a learner deploys it.
 
 Parametrised over the examples on disk. Each lesson is built as a server builds it:
-``create_app()`` with no test_config, debug and testing off, its config from the
-environment only (the page's ``test_config`` file paths become ``FLASK_*`` variables, its
-keys are dropped). Once with no ``FLASK_SECRET_KEY`` at all, and once with each well-known
+``create_app()`` with no test_config, debug and testing off, its settings in ``FLASK_*``
+variables (the page's ``test_config`` paths become variables, its keys are dropped). Once with no ``FLASK_SECRET_KEY`` at all, and once with each well-known
 key in ``FLASK_SECRET_KEY``. Then an attacker signs session cookies with every well-known
 key, holding values that would sign someone in. None may be accepted:
 
