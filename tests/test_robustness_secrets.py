@@ -2,9 +2,10 @@
 
 Parametrised over the examples on disk. Each lesson is built as a server builds it:
 ``create_app()`` with no test_config, debug and testing off, its settings in ``FLASK_*``
-variables (the page's ``test_config`` paths become variables, its keys are dropped). Once with no ``FLASK_SECRET_KEY`` at all, and once with each well-known
-key in ``FLASK_SECRET_KEY``. Then an attacker signs session cookies with every well-known
-key, holding values that would sign someone in. None may be accepted:
+variables (the page's ``test_config`` paths become variables, its keys are dropped). Once
+with no ``FLASK_SECRET_KEY`` at all, and once with each well-known key in it. Then an
+attacker signs session cookies with every well-known key, holding values that would sign
+someone in. None may be accepted:
 
 - either the factory refuses to build, with the secret-key rule's message
   (docs/writing-a-lesson.md, "Secret keys"), or
