@@ -172,7 +172,12 @@ def timed_post(url: str, form: dict[str, str], timeout: float = 60.0) -> tuple[i
     return status, time.perf_counter() - start
 
 
-def median_seconds_in_turns(url: str, forms: dict[str, dict], rounds: int) -> dict[str, tuple]:
+TIMING_ROUNDS = 9  # requests per form: a login checks a password hash, up to 0.5 s each
+
+
+def median_seconds_in_turns(
+    url: str, forms: dict[str, dict], rounds: int = TIMING_ROUNDS
+) -> dict[str, tuple]:
     """POST each of ``forms`` to ``url`` in turn, ``rounds`` times over, and return for each
     its statuses and median seconds. Taking turns spreads the machine's other load over all
     of them alike, so their ratio means something on a busy machine."""

@@ -255,9 +255,6 @@ def test_waitress_register_login_post(waitress_url):
     register_login_post(waitress_url, "ada", "Hello from waitress")
 
 
-TIMED_LOGINS = 9  # per name; each checks a password hash (about 0.1 to 0.5 s)
-
-
 def test_an_unknown_name_takes_as_long_as_a_wrong_password(waitress_url):
     """Known and unknown names, in turns through waitress: the median times are alike."""
     form = {"username": "timed", "password": "correct horse"}
@@ -266,7 +263,7 @@ def test_an_unknown_name_takes_as_long_as_a_wrong_password(waitress_url):
         "known name": {**form, "password": "wrong"},
         "unknown name": {"username": "nobody-of-that-name", "password": "wrong"},
     }
-    timings = median_seconds_in_turns(f"{waitress_url}/auth/login", forms, TIMED_LOGINS)
+    timings = median_seconds_in_turns(f"{waitress_url}/auth/login", forms)
     assert {name: statuses for name, (statuses, _) in timings.items()} == {
         "known name": {400},
         "unknown name": {400},
