@@ -246,6 +246,14 @@ def missing_includes(page: Page) -> list[str]:
     return missing
 
 
+FIGURE_ROW = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \|$", re.MULTILINE)
+
+
+def figure_rows(page: Path) -> list[tuple[str, str, str]]:
+    """(check, count, failed) for each row of a page's table of figures."""
+    return FIGURE_ROW.findall(page.read_text(encoding="utf-8"))
+
+
 # ---------------------------------------------------------------- matching
 
 

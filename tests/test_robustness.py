@@ -488,4 +488,6 @@ def test_the_robustness_page_states_the_suites_figures():
     ]
     text = (lessons.ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (.+?) \| (\d+) \| (\d+) \|$", text, re.MULTILINE)
+    # Rows of the other robustness modules (bodies, memory) are checked by those modules.
+    rows = [row for row in rows if row[0] in dict(expected)]
     assert rows == [(check, str(figure), "0") for check, figure in expected]

@@ -146,3 +146,16 @@ def test_the_checks_catch_flasks_own_json():
         for p in problems(send(client, "POST", "/api/echo", body, "application/json"), "/api/")
     ]
     assert "500 INTERNAL SERVER ERROR" in found
+
+
+def test_the_robustness_page_states_these_figures():
+    rows = lessons.figure_rows(lessons.ROOT / "docs" / "robustness.md")
+    for check, figure in [
+        ("Hostile JSON bodies, each on every rule that reads a body", len(BODIES)),
+        (
+            "Bodies one byte over `MAX_CONTENT_LENGTH` (JSON and form), on every rule that "
+            "reads a body",
+            2,
+        ),
+    ]:
+        assert (check, str(figure), "0") in rows
