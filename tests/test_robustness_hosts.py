@@ -160,6 +160,15 @@ def refusal_problems(answer, path: str) -> list[str]:
     return found
 
 
+def planned_requests(app, page) -> int:
+    """How many requests the three properties send to one lesson."""
+    rules, replayed = len(get_rules(app)), len(page_requests(page))
+    forwarded = rules * (1 + len(FORWARDED_TRICKS))
+    forged = len(HOST_TRICKS) * (rules + replayed)
+    refused = rules * (1 + len(HOST_TRICKS))
+    return forwarded + forged + refused
+
+
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_forwarded_headers_change_nothing(example, tmp_path, monkeypatch):
     app, _ = build(example, tmp_path, monkeypatch)
@@ -224,3 +233,19 @@ def test_the_checks_catch_a_host_trusting_app():
     assert not forwarded_problems(client, "/")
     app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1, x_proto=1, x_for=1)
     assert forwarded_problems(client, "/")
+
+
+def test_the_robustness_page_states_these_figures(tmp_path, monkeypatch):
+    """docs/robustness.md's Host tricks paragraph: the tricks and the requests they cost."""
+    total = 0
+    for example in EXAMPLES:
+        app, page = build(example, tmp_path / example, monkeypatch)
+        total += planned_requests(app, page)
+    text = (lessons.ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
+    stated = re.search(
+        r"(\d+)\s+forged\s+hosts\s+and\s+(\d+)\s+forwarded\s+headers:\s+([\d,]+)\s+requests", text
+    )
+    assert stated, "docs/robustness.md has no Host tricks figures"
+    hosts, forwarded, requests = stated.groups()
+    assert (int(hosts), int(forwarded)) == (len(HOST_TRICKS), len(FORWARDED_TRICKS))
+    assert int(requests.replace(",", "")) == total, f"the page should say {total:,} requests"
