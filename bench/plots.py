@@ -65,7 +65,7 @@ def draw(stem: str, plot: dict, targets: list[dict]) -> Path:
         ax.set_xlabel(plot["unit"])
         if plot["log"]:  # ticks written as plain numbers, at the body's size
             ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(lambda value, _: figure_text(value))
+            ax.xaxis.set_major_formatter(lambda value, _: f"{value:,g}")
             ax.xaxis.set_minor_formatter(lambda value, _: "")
         low = min(values.values()) / 2 if plot["log"] else 0
         ax.set_xlim(low, max(values.values()) * (4 if plot["log"] else 1.2))
