@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import nox
@@ -31,7 +30,7 @@ nox.options.sessions = [
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
 # (tests/conftest.py schedules them); the integration tests, which time real servers, never
 # share the machine with each other.
-FAST = ("-W", "error", "-m", "not integration", "-n", "auto")
+FAST = ("-W", "error", "-m", "not integration and not browser", "-n", "auto")
 INTEGRATION = ("-W", "error", "-m", "integration")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
@@ -121,10 +120,9 @@ def coverage(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site with mkdocs --strict (missing includes and bad links fail)."""
+    """Build the site into site/ with mkdocs --strict (missing includes and bad links fail)."""
     session.install("-r", "requirements/docs.txt")
-    with tempfile.TemporaryDirectory() as site:
-        session.run("mkdocs", "build", "--strict", "--site-dir", site)
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
 
 
 @nox.session
@@ -132,6 +130,17 @@ def docs_serve(session: nox.Session) -> None:
     """Serve the docs with live reload for an instructor: http://127.0.0.1:8000/."""
     session.install("-r", "requirements/docs.txt")
     session.run("mkdocs", "serve", "--dev-addr", os.environ.get("DOCS_ADDR", "127.0.0.1:8000"))
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The built site in Chromium, offline: pages, links, decks, slides (tests/test_site.py)."""
+    session.install(*CURRENT, *LESSONS, *TESTS, "-r", "requirements/docs.txt")
+    session.install("-r", "requirements/browser.txt")
+    if not shutil.which("chromium"):  # Debian's where installed, else Playwright's own build
+        session.run("playwright", "install", "chromium")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)
 
 
 @nox.session

@@ -26,7 +26,6 @@ from urllib.parse import urlencode
 import pytest
 
 import lessons
-from conftest import production_setup
 from servers import free_port, serve, settled_rss
 
 pytestmark = pytest.mark.integration
@@ -129,7 +128,7 @@ class Client:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_rss_holds_still_in_a_second_round_under_waitress(example, tmp_path):
-    config, env = production_setup(example, tmp_path)
+    config, env = lessons.production_setup(example, tmp_path)
     requests = round_of(ready(lessons.import_example(example).create_app(config)))
     port = free_port()
     command = [sys.executable, "-c", SERVE, f"examples/{example}", json.dumps(config), str(port)]
@@ -183,7 +182,7 @@ def grown(first: dict, second: dict) -> list[str]:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_no_stored_container_keeps_growing(example, tmp_path, monkeypatch):
-    config, env = production_setup(example, tmp_path)
+    config, env = lessons.production_setup(example, tmp_path)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     app = ready(lessons.import_example(example).create_app(config))
