@@ -258,7 +258,7 @@ def test_waitress_register_login_post(waitress_url):
 def test_an_unknown_name_takes_as_long_as_a_wrong_password(waitress_url):
     """Known and unknown names, in turns through waitress: the median times are alike."""
     form = {"username": "timed", "password": "correct horse"}
-    assert Browser(waitress_url).send("/auth/register", form)[0] == 302
+    assert Browser(waitress_url).send("/auth/register", form)[0] == 303
     forms = {
         "known name": {**form, "password": "wrong"},
         "unknown name": {"username": "nobody-of-that-name", "password": "wrong"},
