@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -449,3 +450,97 @@ def imported_examples(example: str) -> set[str]:
                 continue
             found |= {n.split(".")[0] for n in names} & others
     return found
+
+
+# ---------------------------------------------------------------- index pages
+
+
+@dataclass
+class Form:
+    """A form as a browser would submit it, and whether a person can use it."""
+
+    method: str
+    action: str
+    fields: list[str] = field(default_factory=list)  # names of the fields a person fills in
+    unlabelled: list[str] = field(default_factory=list)
+    submit: bool = False
+
+
+class IndexParser(HTMLParser):
+    """The links, forms and ``<code>`` texts of an HTML page."""
+
+    FILLED = {"input", "textarea", "select"}
+    HIDDEN = {"hidden", "submit", "button", "reset", "image"}
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self.codes: list[str] = []
+        self._labels, self._label_for, self._ids = 0, set(), {}
+        self._code: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        elif tag == "form":
+            self.forms.append(Form(a.get("method", "get").upper(), a.get("action", "")))
+        elif tag == "label":
+            self._labels += 1
+            if "for" in a:
+                self._label_for.add(a["for"])
+        elif tag == "code":
+            self._code = []
+        elif self.forms and tag in self.FILLED and a.get("type", "text") not in self.HIDDEN:
+            form, name = self.forms[-1], a.get("name", "")
+            form.fields.append(name)
+            if not self._labels:
+                self._ids[a.get("id", "")] = (form, name)
+        if self.forms and (
+            (tag == "button" and a.get("type", "submit") == "submit")
+            or (tag == "input" and a.get("type") in ("submit", "image"))
+        ):
+            self.forms[-1].submit = True
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._labels = max(0, self._labels - 1)
+        elif tag == "code" and self._code is not None:
+            self.codes.append("".join(self._code).strip())
+            self._code = None
+
+    def handle_data(self, data):
+        if self._code is not None:
+            self._code.append(data)
+
+    def close(self):
+        super().close()
+        for element_id, (form, name) in self._ids.items():
+            if not element_id or element_id not in self._label_for:
+                form.unlabelled.append(name)
+
+
+def read_index(html: str) -> IndexParser:
+    """Parse an HTML page for its links, forms and code."""
+    parser = IndexParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def lesson_page_url(page: Path) -> str:
+    """The lesson page as ``nox -s docs_serve`` serves it."""
+    return f"http://127.0.0.1:8000/lessons/{page.stem}/"
+
+
+def index_rules(app, methods=("GET",)) -> list[str]:
+    """Rules a browser can visit with no arguments: not ``static``, not a trap."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.rpartition(".")[2] != "static"
+        and "<" not in rule.rule
+        and not rule.rule.startswith("/traps")
+        and any(method in rule.methods for method in methods)
+    )
