@@ -90,7 +90,8 @@ def create_app(test_config=None):
             '<form method="post"><label>Name <input name="username" placeholder="bob" required'
             ' autocomplete="username"></label> <label>Password <input name="password" required'
             ' type="password" placeholder="builder" autocomplete="current-password"></label> '
-            f'<input type="hidden" name="next" value="{next_url}"> <button>Sign in</button></form>\n'
+            f'<input type="hidden" name="next" value="{next_url}">'
+            " <button>Sign in</button></form>\n"
         )
 
     # Check the password hash, remember the user, go back to `next` only if it is ours.
