@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import nox
@@ -19,23 +18,32 @@ nox.options.error_on_missing_interpreters = True
 # The default run does each piece of work once: the fast suite once per supported Flask stack
 # (the current pinned stack under coverage), the integration tests once (under coverage), and
 # a report that combines the two. `nox -s tests` is the quick command for one lesson.
-STACKS = ["2.3", "3.0", "3.1"]
 nox.options.sessions = [
     "lint",
-    *[f"matrix(flask='{v}')" for v in STACKS],
+    "matrix",  # 2.3, 3.0, 3.1 (the pinned stack, under coverage) and next
     "integration",
     "coverage",
     "docs",
+    "browser",  # reuses the site `docs` built
 ]
 
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
 # (tests/conftest.py schedules them); the integration tests, which time real servers, never
 # share the machine with each other.
-FAST = ("-W", "error", "-m", "not integration", "-n", "auto")
+FAST = ("-W", "error", "-m", "not integration and not browser", "-n", "auto")
 INTEGRATION = ("-W", "error", "-m", "integration")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
 CURRENT = ("-r", "requirements/flask.txt")
+
+
+def next_flask() -> str:
+    """Flask's coming release: a wheel of it in ../shared/wheels/ (where this repository's CI
+    keeps one, since no index serves it), else Flask's main branch from git."""
+    wheels = sorted((Path(__file__).parent.parent / "shared" / "wheels").glob("flask-*.whl"))
+    return str(wheels[-1]) if wheels else "flask @ git+https://github.com/pallets/flask"
+
+
 # Each supported Flask stack. "3.1" is the pinned current stack (requirements/flask.txt), the
 # one the lessons are written for; the older ones take the Werkzeug release they were made
 # with and any ecosystem pin that differs from requirements/lessons.txt (Flask-Caching 2.5
@@ -45,7 +53,7 @@ MATRIX = {
     "2.3": ["flask==2.3.*", "werkzeug==2.3.*", "flask-caching==2.4.0"],
     "3.0": ["flask==3.0.*", "werkzeug==3.0.*"],
     "3.1": [],
-    "next": [os.environ.get("FLASK_NEXT", "flask @ git+https://github.com/pallets/flask")],
+    "next": [os.environ.get("FLASK_NEXT") or next_flask()],
 }
 # Coverage data of each measured run, kept apart so each run can start afresh on its own.
 COVERAGE = Path(__file__).parent / ".nox" / "coverage"
@@ -121,10 +129,9 @@ def coverage(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site with mkdocs --strict (missing includes and bad links fail)."""
+    """Build the site into site/ with mkdocs --strict (missing includes and bad links fail)."""
     session.install("-r", "requirements/docs.txt")
-    with tempfile.TemporaryDirectory() as site:
-        session.run("mkdocs", "build", "--strict", "--site-dir", site)
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
 
 
 @nox.session
@@ -132,6 +139,30 @@ def docs_serve(session: nox.Session) -> None:
     """Serve the docs with live reload for an instructor: http://127.0.0.1:8000/."""
     session.install("-r", "requirements/docs.txt")
     session.run("mkdocs", "serve", "--dev-addr", os.environ.get("DOCS_ADDR", "127.0.0.1:8000"))
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The built site in Chromium, offline: pages, links, decks, slides (tests/test_site.py)."""
+    session.install(*CURRENT, *LESSONS, *TESTS, "-r", "requirements/docs.txt")
+    session.install("-r", "requirements/browser.txt")
+    if not shutil.which("chromium"):  # Debian's where installed, else Playwright's own build
+        session.run("playwright", "install", "chromium")
+    if not site_is_fresh():
+        session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)
+
+
+def site_is_fresh() -> bool:
+    """site/ was built after the last change to what it is built from (so the default run
+    builds it once, in `docs`)."""
+    root = Path(__file__).parent
+    built = root / "site" / "index.html"
+    if not built.exists():
+        return False
+    sources = [root / "mkdocs.yml", *root.glob("docs/**/*"), *root.glob("examples/**/*")]
+    sources += [*root.glob("hooks/**/*")]
+    return max(p.stat().st_mtime for p in sources if p.is_file()) < built.stat().st_mtime
 
 
 @nox.session

@@ -2,8 +2,9 @@
 
 Each comparison runs its contenders interleaved (A B C, A B C, ...) with repeats and
 reports medians and ratios, so a noisy neighbour hurts every contender alike. Results go
-to docs/performance/: results.json (with the machine and versions), one PNG per
-comparison, and results.md, which the Performance page includes.
+to docs/performance/: results.json (with the machine and versions), one SVG per
+comparison (drawn by bench/plots.py, which can redraw them from results.json), and
+results.md, which the Performance page includes.
 
     python bench/bench.py [--quick] [--only servers,downloads,caching,startup,suite]
 
@@ -459,23 +460,13 @@ def bench_suite(full_nox: bool) -> None:
 
 
 def plot_bars(name: str, title: str, values: dict, unit: str, log: bool = False) -> None:
-    import matplotlib
+    """Draw one plot as SVG (bench/plots.py), and record it in results.json to redraw later."""
+    import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 0.4 * len(values) + 1.2))
-    ax.barh(list(values), list(values.values()), color="#3b7dd8")
-    ax.invert_yaxis()
-    ax.set_xlabel(unit)
-    ax.set_title(title)
-    if log:
-        ax.set_xscale("log")
-    for i, v in enumerate(values.values()):
-        ax.text(v, i, f" {v:,.1f}", va="center", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(OUT / name, dpi=100)
-    plt.close(fig)
+    stem = Path(name).stem
+    plot = {"section": SECTION["name"], "title": title, "unit": unit, "log": log, "values": values}
+    RESULTS.setdefault("plots", {})[stem] = plot
+    plots.draw(stem, plot, RESULTS["targets"])
 
 
 def cpu_model() -> str:

@@ -69,26 +69,10 @@ class Lesson:
         self.module = lessons.import_example(example)
         self.page = lessons.read_page(lessons.page_for(example))
         self.tmp = root
-        self.app = self.module.create_app(config_for(self.page, root, config))
+        self.app = self.module.create_app(lessons.config_for(self.page, root, config))
         self.client = self.app.test_client()
         public = {k: v for k, v in vars(self.module).items() if not k.startswith("_")}
         self.globs = {**public, "app": self.app}
-
-
-def config_for(page: lessons.Page, tmp: Path, extra: dict | None = None) -> dict:
-    """TESTING plus the page's ``test_config`` front matter, with {tmp} filled in."""
-    config = {"TESTING": True}
-    for key, value in (page.meta.get("test_config") or {}).items():
-        config[key] = value.format(tmp=tmp) if isinstance(value, str) else value
-    return {**config, **(extra or {})}
-
-
-def production_setup(example: str, tmp: Path) -> tuple[dict, dict[str, str]]:
-    """(config, environment) for a lesson's app as it runs in production: debug and testing
-    off, the page's ``test_config`` with its files in ``tmp``, and the page's ``env``."""
-    page = lessons.read_page(lessons.page_for(example))
-    config = config_for(page, tmp, {"TESTING": False, "DEBUG": False})
-    return config, {k: str(v) for k, v in (page.meta.get("env") or {}).items()}
 
 
 @pytest.fixture(scope="session")

@@ -201,6 +201,25 @@ def read_page(path: Path) -> Page:
     return page
 
 
+# ---------------------------------------------------------------- apps
+
+
+def config_for(page: Page, tmp: Path, extra: dict | None = None) -> dict:
+    """TESTING plus the page's ``test_config`` front matter, with {tmp} filled in."""
+    config = {"TESTING": True}
+    for key, value in (page.meta.get("test_config") or {}).items():
+        config[key] = value.format(tmp=tmp) if isinstance(value, str) else value
+    return {**config, **(extra or {})}
+
+
+def production_setup(example: str, tmp: Path) -> tuple[dict, dict[str, str]]:
+    """(config, environment) for a lesson's app as it runs in production: debug and testing
+    off, the page's ``test_config`` with its files in ``tmp``, and the page's ``env``."""
+    page = read_page(page_for(example))
+    config = config_for(page, tmp, {"TESTING": False, "DEBUG": False})
+    return config, {k: str(v) for k, v in (page.meta.get("env") or {}).items()}
+
+
 INCLUDE = re.compile(r'--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"')
 
 
@@ -226,6 +245,14 @@ def missing_includes(page: Page) -> list[str]:
             if not file.is_file() or section not in file.read_text():
                 missing.append(m[0])
     return missing
+
+
+FIGURE_ROW = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \|$", re.MULTILINE)
+
+
+def figure_rows(page: Path) -> list[tuple[str, str, str]]:
+    """(check, count, failed) for each row of a page's table of figures."""
+    return FIGURE_ROW.findall(page.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- matching
@@ -388,25 +415,59 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def check_console(text: str, cwd: Path) -> None:
-    """Run each ``$`` command with bash in ``cwd``; it must exit 0 and print what is shown.
+# pip, build and venv print deprecation warnings of their own: not this project's failures.
+PACKAGING = re.compile(r"(^|[\s/])(pip\s|python3? -m (build|venv|pip)\b)")
+# The page's bash blocks that an integration test runs, step by step, carry this in a title.
+RUN_BY_TEST = "run by the integration test"
+
+
+def run_step(command: str, cwd: Path, env: dict | None = None, timeout: float = 60) -> str:
+    """Run one ``$`` command with bash in ``cwd``; it must exit 0. Returns what it printed.
 
     A page shows a failing command as ``cmd || echo "exit status $?"``.
     """
-    for command, expected in parse_console(text):
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=cwd,
-            env=clean_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
-        assert matches(expected, done.stdout), (
-            f"$ {command}\n-- expected --\n{expected}\n-- got --\n{done.stdout}"
-        )
+    env = dict(env or clean_env())
+    if PACKAGING.search(command):
+        env.pop("PYTHONWARNINGS", None)
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
+    return done.stdout
+
+
+def check_steps(steps, cwd: Path, env=None, timeout: float = 60, shown_only=False) -> None:
+    """Run each (command, expected output) step; each must print what is shown. With
+    ``shown_only``, a step the page shows without output only has to exit 0 (what pip
+    prints depends on the machine)."""
+    for command, expected in steps:
+        out = run_step(command, cwd, env, timeout)
+        if shown_only and not expected.strip():
+            continue
+        assert matches(expected, out), f"$ {command}\n-- expected --\n{expected}\n-- got --\n{out}"
+
+
+def check_console(text: str, cwd: Path) -> None:
+    """A console block: its ``$`` commands, run in ``cwd``, print what the page shows."""
+    check_steps(parse_console(text), cwd)
+
+
+def steps_run_by_test(page: Page, title_start: str) -> list[tuple[str, str]]:
+    """The ``$`` steps of the page's bash blocks titled ``title_start ... run by the
+    integration test``, in page order."""
+    blocks = [
+        b
+        for b in page.blocks
+        if b.lang == "bash" and RUN_BY_TEST in b.title and b.title.startswith(title_start)
+    ]
+    assert blocks, f"no bash block titled {title_start!r} ... {RUN_BY_TEST!r} on {page.path.name}"
+    return [step for block in blocks for step in parse_console(block.text)]
 
 
 def imported_examples(example: str) -> set[str]:

@@ -59,6 +59,16 @@ def serve(command: list[str], port: int, cwd: Path = lessons.ROOT, log: Path | N
             out.close()
 
 
+@contextlib.contextmanager
+def flask_run(example: str, *options: str, log: Path | None = None, **env):
+    """``flask --app examples/<example> run [options]`` as a learner types it, on a free port
+    of 127.0.0.1; yields the base URL and stops the server by PID."""
+    port = free_port()
+    command = ["flask", "--app", f"examples/{example}", "run", *options, "--port", str(port)]
+    with serve(command, port, log=log, **env):
+        yield f"http://127.0.0.1:{port}"
+
+
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
     """SIGTERM the process group (the server and any workers), then SIGKILL if it lingers."""
     if proc.poll() is None:
@@ -162,7 +172,12 @@ def timed_post(url: str, form: dict[str, str], timeout: float = 60.0) -> tuple[i
     return status, time.perf_counter() - start
 
 
-def median_seconds_in_turns(url: str, forms: dict[str, dict], rounds: int) -> dict[str, tuple]:
+TIMING_ROUNDS = 9  # requests per form: a login checks a password hash, up to 0.5 s each
+
+
+def median_seconds_in_turns(
+    url: str, forms: dict[str, dict], rounds: int = TIMING_ROUNDS
+) -> dict[str, tuple]:
     """POST each of ``forms`` to ``url`` in turn, ``rounds`` times over, and return for each
     its statuses and median seconds. Taking turns spreads the machine's other load over all
     of them alike, so their ratio means something on a busy machine."""

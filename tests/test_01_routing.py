@@ -1,10 +1,8 @@
 """Lesson 01 with a real client: curl against `flask run` on 127.0.0.1."""
 
-import shutil
-
 import pytest
 
-from servers import curl, free_port, serve
+from servers import curl, flask_run
 
 pytestmark = pytest.mark.integration
 
@@ -12,11 +10,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def base_url():
     """`flask --app examples/01_routing run` as a learner types it, on a free port."""
-    assert shutil.which("curl"), "curl is needed: apt-get install curl"
-    port = free_port()
-    command = ["flask", "--app", "examples/01_routing", "run", "--port", str(port)]
-    with serve(command, port):
-        yield f"http://127.0.0.1:{port}"
+    with flask_run("01_routing") as url:
+        yield url
 
 
 def test_missing_slash_is_a_308_to_the_canonical_url(base_url):

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from figures import FAILURES, READS, WRITES
 from servers import curl, free_port, serve
 
 pytestmark = pytest.mark.integration
 
 EXAMPLE = "05_app_context"
 THREADS = 4
-READS, WRITES, FAILURES = 48, 24, 24  # concurrent requests; figures on docs/robustness.md
 
 
 @pytest.fixture(scope="module")

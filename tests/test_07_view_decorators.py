@@ -2,7 +2,6 @@
 and login times that do not tell which names exist."""
 
 import secrets
-import shutil
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -10,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lessons
-from servers import curl, free_port, median_seconds_in_turns, serve
+from servers import curl, flask_run, median_seconds_in_turns
 
 EXAMPLE = "07_view_decorators"
 PREFIXES = [
@@ -66,25 +65,17 @@ def test_safe_next_keeps_a_path_and_query_on_this_site(app):
             assert module.safe_next("https://shop.example/cart") is None
 
 
-def run_it(port: int) -> list[str]:
-    """The page's *Run it* command, on ``port``."""
-    return ["flask", "--app", f"examples/{EXAMPLE}", "run", "--debug", "--port", str(port)]
-
-
 @pytest.fixture(scope="module")
 def base_url():
     """*Run it* as the page says: a key in FLASK_SECRET_KEY, then `flask run --debug`."""
-    assert shutil.which("curl"), "curl is needed: apt-get install curl"
-    port = free_port()
-    with serve(run_it(port), port, FLASK_SECRET_KEY=secrets.token_hex()):
-        yield f"http://127.0.0.1:{port}"
+    with flask_run(EXAMPLE, "--debug", FLASK_SECRET_KEY=secrets.token_hex()) as url:
+        yield url
 
 
 @pytest.mark.integration
 def test_without_a_key_the_debugger_shows_why_signing_in_fails():
     """What the page says of `run --debug` with no key: it starts, signing in cannot work."""
-    port = free_port()
-    with serve(run_it(port), port):
+    with flask_run(EXAMPLE, "--debug") as url:
         done = curl(
             "-w",
             "\n%{http_code}",
@@ -92,7 +83,7 @@ def test_without_a_key_the_debugger_shows_why_signing_in_fails():
             "username=ada",
             "-d",
             "password=lovelace",
-            f"http://127.0.0.1:{port}/login",
+            f"{url}/login",
         )
     page, status = done.stdout.rsplit("\n", 1)
     assert status == "500"
@@ -133,9 +124,6 @@ def test_the_session_cookie_is_httponly_and_samesite_over_the_wire(base_url):
     assert "SameSite=Lax" in cookie
 
 
-ROUNDS = 9  # logins per name; each checks an scrypt hash (about 0.1 to 0.5 s)
-
-
 @pytest.mark.integration
 def test_an_unknown_name_takes_as_long_as_a_wrong_password(base_url):
     """Known and unknown names, in turns on one server: the median times are alike."""
@@ -143,7 +131,7 @@ def test_an_unknown_name_takes_as_long_as_a_wrong_password(base_url):
         "known name": {"username": "ada", "password": "not-her-password"},
         "unknown name": {"username": "nobody-of-that-name", "password": "not-her-password"},
     }
-    timings = median_seconds_in_turns(f"{base_url}/login", forms, ROUNDS)
+    timings = median_seconds_in_turns(f"{base_url}/login", forms)
     assert {name: statuses for name, (statuses, _) in timings.items()} == {
         "known name": {401},
         "unknown name": {401},

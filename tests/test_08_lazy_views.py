@@ -1,14 +1,13 @@
 """Lesson 08 beyond its page: laziness in a fresh process, and the app under a real server."""
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 import lessons
-from servers import curl, free_port, serve
+from servers import curl, flask_run
 
 pytestmark = pytest.mark.integration
 
@@ -42,11 +41,8 @@ def test_views_are_imported_by_the_first_request_in_a_fresh_process():
 @pytest.fixture(scope="module")
 def base_url():
     """`flask --app examples/08_lazy_views run --debug`, as the page says, on a free port."""
-    assert shutil.which("curl"), "curl is needed: apt-get install curl"
-    port = free_port()
-    command = ["flask", "--app", f"examples/{EXAMPLE}", "run", "--debug", "--port", str(port)]
-    with serve(command, port):
-        yield f"http://127.0.0.1:{port}"
+    with flask_run(EXAMPLE, "--debug") as url:
+        yield url
 
 
 def test_a_url_equal_to_the_defaults_redirects_over_the_wire(base_url):

@@ -1,7 +1,6 @@
 """Lesson 10 beyond its page: a factory run twice, real servers writing real log files."""
 
 import re
-import shutil
 import threading
 import time
 import urllib.request
@@ -12,7 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 import lessons
-from servers import curl, free_port, serve
+from figures import ROLLOVER_CLIENTS, ROLLOVER_REQUESTS_EACH
+from servers import curl, flask_run, free_port, serve
 
 EXAMPLE = "10_logging"
 
@@ -71,13 +71,9 @@ def test_with_testing_on_the_exception_reaches_the_test_unlogged(build, tmp_path
 @pytest.mark.integration
 def test_flask_run_logs_the_traceback_not_the_response(tmp_path):
     """A crash under the real dev server: a bare 500 for curl, the traceback on stderr."""
-    assert shutil.which("curl"), "curl is needed: apt-get install curl"
-    port, log = free_port(), tmp_path / "server.log"
-    command = ["flask", "--app", f"examples/{EXAMPLE}", "run", "--port", str(port)]
-    with serve(command, port, log=log, FLASK_LOG_DIR=str(tmp_path / "logs")):
-        done = curl(
-            "-w", "|%{http_code}", "-H", "X-Request-ID: crash-1", f"http://127.0.0.1:{port}/boom"
-        )
+    log = tmp_path / "server.log"
+    with flask_run(EXAMPLE, log=log, FLASK_LOG_DIR=str(tmp_path / "logs")) as url:
+        done = curl("-w", "|%{http_code}", "-H", "X-Request-ID: crash-1", f"{url}/boom")
     body, status = done.stdout.rsplit("|", 1)
     assert status == "500"
     assert "Traceback" not in body
@@ -133,7 +129,6 @@ def get_all(url, request_ids):
 
 
 # Issue 7's load figure, quoted on docs/robustness.md.
-ROLLOVER_CLIENTS, ROLLOVER_REQUESTS_EACH = 8, 100
 
 
 @pytest.mark.integration

@@ -8,25 +8,16 @@ sent as raw request targets never reach the file planted beside the folder.
 import hashlib
 import os
 import subprocess
-import sys
 
 import pytest
 
-from servers import curl, free_port, peak_rss_growth, serve
+from servers import curl, free_port, peak_rss_growth, serve, waitress_command
 
 pytestmark = pytest.mark.integration
 
 EXAMPLE = "12_streaming_downloads"
 MiB = 1024 * 1024
 SIZE = 256 * MiB
-# waitress-serve only takes MODULE:OBJECT names that are identifiers; load as `flask --app`.
-WAITRESS = """
-import sys
-from flask.cli import ScriptInfo
-from waitress import serve
-app = ScriptInfo(app_import_path="examples/12_streaming_downloads").load_app()
-serve(app, host="127.0.0.1", port=int(sys.argv[1]))
-"""
 SECRET = "lesson 12 secret: this file lies beside the download folder, never in it"
 # Raw request targets (curl --path-as-is sends them as written): dots, encoded dots and
 # slashes, backslashes, NUL, double encoding, overlong UTF-8, absolute paths.
@@ -79,7 +70,7 @@ def server(request, big_file):
     """The lesson's app, TRAPS on for the read() view, under a real server."""
     port = free_port()
     commands = {
-        "waitress": [sys.executable, "-c", WAITRESS, str(port)],
+        "waitress": waitress_command(EXAMPLE, port),
         "gunicorn": [
             *("gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}"),
             *("--pythonpath", "examples", f"{EXAMPLE}:create_app()"),

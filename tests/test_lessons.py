@@ -15,7 +15,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 import lessons
-from conftest import config_for
 
 EXAMPLES = lessons.example_names()
 SECTIONS = ("What you'll learn", "Run it", "The code", "Try it", "Traps", "Read more")
@@ -48,7 +47,7 @@ def test_loads_through_cli_loader(example, monkeypatch):
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_factory_honours_test_config(example, tmp_path):
     module = lessons.import_example(example)
-    config = config_for(page_of(example), tmp_path, {"CONTRACT_PROBE": example})
+    config = lessons.config_for(page_of(example), tmp_path, {"CONTRACT_PROBE": example})
     app = module.create_app(config)
     assert app.testing
     assert app.config["CONTRACT_PROBE"] == example
@@ -76,7 +75,7 @@ def test_traps_are_off_by_default_and_not_imported(example, tmp_path):
         for name in ours:  # import the lesson afresh: its import-time imports count too
             del sys.modules[name]
         module = lessons.import_example(example)
-        app = module.create_app(config_for(page_of(example), tmp_path))
+        app = module.create_app(lessons.config_for(page_of(example), tmp_path))
         assert f"{package}.traps" not in sys.modules, "the traps module was imported"
     finally:
         for name in [name for name in sys.modules if name.startswith(package)]:
@@ -124,7 +123,7 @@ def test_every_rule_is_requested(example, tmp_path):
     for block, exchange in lessons.requests_of(page):
         by_config.setdefault(tuple(sorted(block.config.items())), []).append(exchange)
     for config, exchanges in by_config.items() or [((), [])]:
-        app = module.create_app(config_for(page, tmp_path, dict(config)))
+        app = module.create_app(lessons.config_for(page, tmp_path, dict(config)))
         rules |= {(r.rule, r.endpoint) for r in app.url_map.iter_rules() if r.endpoint != "static"}
         adapter = app.url_map.bind("localhost")
         for ex in exchanges:

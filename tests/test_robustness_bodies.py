@@ -14,7 +14,6 @@ import sys
 import pytest
 
 import lessons
-from conftest import production_setup
 
 EXAMPLES = lessons.example_names()
 DEPTHS = (3_000, 100_000)  # the issue's: about 6 KB and 100 KB of brackets
@@ -61,7 +60,7 @@ def body_requests(app):
 @pytest.fixture
 def production_app(tmp_path, monkeypatch):
     def build(example: str):
-        config, env = production_setup(example, tmp_path)
+        config, env = lessons.production_setup(example, tmp_path)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         return lessons.import_example(example).create_app(config)
@@ -147,3 +146,16 @@ def test_the_checks_catch_flasks_own_json():
         for p in problems(send(client, "POST", "/api/echo", body, "application/json"), "/api/")
     ]
     assert "500 INTERNAL SERVER ERROR" in found
+
+
+def test_the_robustness_page_states_these_figures():
+    rows = lessons.figure_rows(lessons.ROOT / "docs" / "robustness.md")
+    for check, figure in [
+        ("Hostile JSON bodies, each on every rule that reads a body", len(BODIES)),
+        (
+            "Bodies one byte over `MAX_CONTENT_LENGTH` (JSON and form), on every rule that "
+            "reads a body",
+            2,
+        ),
+    ]:
+        assert (check, str(figure), "0") in rows

@@ -7,8 +7,9 @@ and 3.1:
 1. **Forwarded headers change nothing.** No lesson trusts ``X-Forwarded-Host``, ``-Proto``,
    ``-For``, ``-Port``, ``-Prefix`` or ``Forwarded`` unless its config names the proxies in
    front of it (lesson 14's ``PROXY_FIX``, 0 by default). Each argument-free GET rule sent
-   with one of them answers the status and ``Location`` it answers without, and neither
-   ``Location`` nor the body names what the header said.
+   with one of them answers the status and ``Location`` it answers without, neither
+   ``Location`` nor the body names what the header said, and the app sees the same client
+   address, scheme, host and root path (read when Flask's ``request_started`` fires).
 2. **No redirect follows the Host header.** Each argument-free GET rule, and then every
    request the lesson's page sends (its ``http`` blocks in page order, so the logins happen),
    is sent with a forged host: ``Host: evil.example``, with a port, with userinfo, and an
@@ -34,14 +35,13 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from flask import Flask, redirect, request
+from flask import Flask, redirect, request, request_started
 from packaging.version import Version
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
 from werkzeug.wsgi import get_host
 
 import lessons
-from conftest import config_for
 
 EXAMPLES = lessons.example_names()
 FORGED = "evil.example"
@@ -74,7 +74,9 @@ def build(example: str, tmp_path, monkeypatch, **config):
     for name, value in (page.meta.get("env") or {}).items():
         monkeypatch.setenv(name, str(value))
     extra = {"TESTING": False, "DEBUG": False, **config}
-    return lessons.import_example(example).create_app(config_for(page, tmp_path, extra)), page
+    return lessons.import_example(example).create_app(
+        lessons.config_for(page, tmp_path, extra)
+    ), page
 
 
 def get_rules(app) -> list[str]:
@@ -121,15 +123,29 @@ def seen(response) -> str:
     return (response.headers.get("Location") or "") + response.get_data(as_text=True)
 
 
-def forwarded_problems(client, path: str) -> list[str]:
+def believed(app, client, path: str, headers: dict):
+    """The answer, and what the app took the client's address, scheme, host and root to be."""
+    views = []
+
+    def look(sender, **extra):
+        views.append((request.remote_addr, request.scheme, request.host, request.root_path))
+
+    with request_started.connected_to(look, app):
+        answer = send(client, "GET", path, {"headers": headers})
+    return answer, views
+
+
+def forwarded_problems(app, client, path: str) -> list[str]:
     """Property 1 for one rule: each forwarded header against the plain request."""
-    plain = send(client, "GET", path, {})
+    plain, plain_view = believed(app, client, path, {})
     found = []
     for headers in FORWARDED_TRICKS:
-        answer = send(client, "GET", path, {"headers": headers})
+        answer, view = believed(app, client, path, headers)
         got = (answer.status, answer.headers.get("Location"))
         if got != (plain.status, plain.headers.get("Location")):
             found.append(f"{path} {headers}: {got}")
+        if view != plain_view:
+            found.append(f"{path} {headers}: the app believed {view}")
         found += [
             f"{path} {headers}: {value!r} in the answer"
             for value in FORWARDED_VALUES
@@ -160,11 +176,22 @@ def refusal_problems(answer, path: str) -> list[str]:
     return found
 
 
+def planned_requests(app, page) -> int:
+    """How many requests the three properties send to one lesson."""
+    rules, replayed = len(get_rules(app)), len(page_requests(page))
+    forwarded = rules * (1 + len(FORWARDED_TRICKS))
+    forged = len(HOST_TRICKS) * (rules + replayed)
+    refused = rules * (1 + len(HOST_TRICKS))
+    return forwarded + forged + refused
+
+
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_forwarded_headers_change_nothing(example, tmp_path, monkeypatch):
     app, _ = build(example, tmp_path, monkeypatch)
     client = app.test_client()
-    found = [problem for path in get_rules(app) for problem in forwarded_problems(client, path)]
+    found = [
+        problem for path in get_rules(app) for problem in forwarded_problems(app, client, path)
+    ]
     assert not found, found
 
 
@@ -221,6 +248,24 @@ def test_the_checks_catch_a_host_trusting_app():
     forged = send(client, "GET", "/", HOST_TRICKS[0][1])
     assert redirect_problems(app, lessons.Page(lessons.ROOT), forged, "GET", "/")
     assert refusal_problems(forged, "/")
-    assert not forwarded_problems(client, "/")
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1, x_proto=1, x_for=1)
-    assert forwarded_problems(client, "/")
+    assert not forwarded_problems(app, client, "/")
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
+    assert "believed" in " ".join(forwarded_problems(app, client, "/"))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1)
+    assert "in the answer" in " ".join(forwarded_problems(app, client, "/"))
+
+
+def test_the_robustness_page_states_these_figures(tmp_path, monkeypatch):
+    """docs/robustness.md's Host tricks paragraph: the tricks and the requests they cost."""
+    total = 0
+    for example in EXAMPLES:
+        app, page = build(example, tmp_path / example, monkeypatch)
+        total += planned_requests(app, page)
+    text = (lessons.ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
+    stated = re.search(
+        r"(\d+)\s+forged\s+hosts\s+and\s+(\d+)\s+forwarded\s+headers:\s+([\d,]+)\s+requests", text
+    )
+    assert stated, "docs/robustness.md has no Host tricks figures"
+    hosts, forwarded, requests = stated.groups()
+    assert (int(hosts), int(forwarded)) == (len(HOST_TRICKS), len(FORWARDED_TRICKS))
+    assert int(requests.replace(",", "")) == total, f"the page should say {total:,} requests"

@@ -1,11 +1,11 @@
 """Forged session cookies against every lesson, started the way a learner deploys it.
 
 Parametrised over the examples on disk. Each lesson is built as a server builds it:
-``create_app()`` with no test_config, debug and testing off, its config from the
-environment only (the page's ``test_config`` file paths become ``FLASK_*`` variables, its
-keys are dropped). Once with no ``FLASK_SECRET_KEY`` at all, and once with each well-known
-key in ``FLASK_SECRET_KEY``. Then an attacker signs session cookies with every well-known
-key, holding values that would sign someone in. None may be accepted:
+``create_app()`` with no test_config, debug and testing off, its settings in ``FLASK_*``
+variables (the page's ``test_config`` paths become variables, its keys are dropped). Once
+with no ``FLASK_SECRET_KEY`` at all, and once with each well-known key in it. Then an
+attacker signs session cookies with every well-known key, holding values that would sign
+someone in. None may be accepted:
 
 - either the factory refuses to build, with the secret-key rule's message
   (docs/writing-a-lesson.md, "Secret keys"), or
@@ -25,7 +25,7 @@ import pytest
 from flask import Flask, session
 
 import lessons
-from conftest import config_for
+import servers
 
 EXAMPLES = lessons.example_names()
 # --8<-- [start:keys]
@@ -64,7 +64,7 @@ FORGED = [(key, value, forge(key, value)) for key in FORGING_KEYS for value in G
 def deploy(example: str, tmp_path, monkeypatch, key: str | None):
     """The lesson's app as a server builds it: ``create_app()``, config from FLASK_* only."""
     page = lessons.read_page(lessons.page_for(example))
-    config = config_for(page, tmp_path, {})
+    config = lessons.config_for(page, tmp_path, {})
     for name, value in config.items():
         if name not in ("TESTING", "SECRET_KEY", "SECRET_KEY_FALLBACKS"):
             text = value if isinstance(value, str) else json.dumps(value)
@@ -168,3 +168,19 @@ def test_every_lesson_that_uses_the_session_has_the_one_rule():
             with_rule = [f for f in files if "def check_secret_key(app)" in f.read_text()]
             assert with_rule, f"{example} uses the session without the secret-key rule"
             assert check_region(with_rule[0]) == rule, f"{with_rule[0]} differs from lesson 02's"
+
+
+def test_the_robustness_page_states_these_figures():
+    """docs/robustness.md's paragraphs on forged sessions and login times use these constants."""
+    text = " ".join((lessons.ROOT / "docs" / "robustness.md").read_text().split())
+    deployments = 1 + len(PUBLISHED_KEYS)
+    assert (
+        f"in {deployments} ways: without a key, and with each of {len(PUBLISHED_KEYS)} "
+        "well-known keys in `FLASK_SECRET_KEY`"
+    ) in text
+    assert (
+        f"with {len(FORGING_KEYS)} well-known keys, each holding {len(GRANTS)} values that "
+        f"would sign someone in: {len(FORGED)} forged cookies in each of the {deployments}, "
+        f"{len(FORGED) * deployments} per lesson, 0 accepted"
+    ) in text
+    assert f"in turns on one real server, {servers.TIMING_ROUNDS} of each" in text

@@ -1,0 +1,123 @@
+"""MkDocs hook: a slide deck for every lesson page, built from the page itself.
+
+Each lesson's rendered page (its code already included from the lesson's files) is cut at
+its ``##`` and ``###`` headings; each piece is one slide, and the title with the opening
+paragraph is the first. The deck is one small HTML file, ``slides/NN-topic/index.html``,
+that uses the site's own stylesheets and ``slides/slides.js`` (keys, and splitting a piece
+too tall for the screen into several slides). The lesson page gets a link to its deck.
+"""
+
+from __future__ import annotations
+
+import glob
+import html as htmlmod
+import posixpath
+import re
+from pathlib import Path
+
+DECKS: dict[str, dict] = {}  # lesson slug -> {"title", "html", "url"}, filled while pages render
+HEADING = re.compile(r"(?=<h[23][ >])")
+PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+MERMAID = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
+URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def is_lesson(page) -> bool:
+    return page.file.src_uri.startswith("lessons/")
+
+
+def deck_url(slug: str) -> str:
+    return f"slides/{slug}/"
+
+
+def on_pre_build(config):
+    DECKS.clear()  # `mkdocs serve` rebuilds: forget pages that are gone
+
+
+def on_page_content(html, page, config, files):
+    """Remember a lesson's content for its deck, and put a link to the deck under its title."""
+    if not is_lesson(page):
+        return html
+    slug = Path(page.file.src_uri).stem
+    DECKS[slug] = {"title": page.title, "html": html, "url": page.url}
+    href = posixpath.relpath(deck_url(slug), page.url)
+    link = (
+        f'<p class="slides-link"><a href="{href}/">Present this lesson as slides</a> '
+        "(arrow keys, Space, Page Up and Page Down move between slides)</p>"
+    )
+    return re.sub(r"(</h1>)", r"\1\n" + link, html, count=1)
+
+
+def rebase(html: str, page_url: str, deck: str) -> str:
+    """Make the page's relative links and images work from the deck's folder."""
+
+    def fix(match: re.Match) -> str:
+        attr, value = match.groups()
+        if re.match(r"^([a-z]+:|/|data:)", value):
+            return match[0]
+        path, _, fragment = value.partition("#")
+        target = posixpath.normpath(posixpath.join(page_url, path)) if path else page_url
+        new = posixpath.relpath(target, deck)
+        if path.endswith("/") or not path:
+            new += "/"
+        return f'{attr}="{new}{"#" + fragment if fragment else ""}"'
+
+    return URL_ATTR.sub(fix, html)
+
+
+def sections(html: str) -> list[str]:
+    """The title piece, then one piece per ``##`` or ``###`` heading."""
+    html = PERMALINK.sub("", html)
+    html = MERMAID.sub(r'<div class="mermaid">\1</div>', html)
+    return [piece.strip() for piece in HEADING.split(html) if piece.strip()]
+
+
+def stylesheets(site_dir: Path) -> list[str]:
+    """The theme's built stylesheets (their names carry a hash), then the site's own."""
+    theme = sorted(glob.glob("assets/stylesheets/*.min.css", root_dir=site_dir))
+    return [*theme, "stylesheets/extra.css", "slides/slides.css"]
+
+
+def render(slug: str, deck: dict, site_dir: Path) -> str:
+    here = deck_url(slug)
+    root = posixpath.relpath(".", here)
+    body = rebase(deck["html"], deck["url"], here)
+    slides = "\n".join(f'<section class="source">\n{piece}\n</section>' for piece in sections(body))
+    links = "\n".join(
+        f'<link rel="stylesheet" href="{root}/{css}">' for css in stylesheets(site_dir)
+    )
+    scripts = [f"{root}/slides/slides.js"]
+    if 'class="mermaid"' in slides:
+        scripts.insert(0, f"{root}/assets/mermaid/mermaid.min.js")
+    page = posixpath.relpath(deck["url"], here) + "/"
+    title = htmlmod.escape(deck["title"])
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · slides</title>
+{links}
+</head>
+<body data-md-color-scheme="default" data-md-color-primary="indigo">
+<main id="deck" data-page="{page}">
+{slides}
+</main>
+<nav id="controls" aria-label="Slides">
+<button type="button" id="prev" aria-label="Previous slide">&larr;</button>
+<span id="count"></span>
+<button type="button" id="next" aria-label="Next slide">&rarr;</button>
+<a href="{page}">the page</a>
+</nav>
+{"".join(f'<script src="{s}"></script>' for s in scripts)}
+</body>
+</html>
+"""
+
+
+def on_post_build(config):
+    site_dir = Path(config.site_dir)
+    for slug, deck in sorted(DECKS.items()):
+        out = site_dir / deck_url(slug) / "index.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render(slug, deck, site_dir))

@@ -1,0 +1,389 @@
+"""The built site in Chromium, as an instructor uses it: offline, at a projector's 1024x768.
+
+The site must be built in site/ first: `nox -s browser` builds it, then runs these tests.
+Pages are served from a static server on 127.0.0.1; a request for any other host fails the
+page, so does a console error. The slide decks are checked slide by slide.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+
+import lessons
+
+pytestmark = pytest.mark.browser
+
+SITE = lessons.ROOT / "site"
+DOCS = lessons.ROOT / "docs"
+PROJECTOR = {"width": 1024, "height": 768}
+LESSONS = sorted(p.stem for p in (DOCS / "lessons").glob("*.md"))
+PAGES = [
+    "" if p == Path("index.md") else f"{p.with_suffix('').as_posix()}/"
+    for p in sorted(p.relative_to(DOCS) for p in DOCS.rglob("*.md"))
+    if p.parent.name != "performance"  # results.md is included, not a page
+]
+# mkdocs.yml's !!python/name tags need not resolve to read its nav.
+yaml.SafeLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+CONFIG = yaml.safe_load((lessons.ROOT / "mkdocs.yml").read_text())
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """The built site on a free port of 127.0.0.1, for the whole session."""
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site in site/: run `nox -s browser` (it builds it) or `nox -s docs`")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium where installed (else Playwright's own), kept off the network."""
+    from playwright.sync_api import sync_playwright
+
+    args = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=args)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """Open a path of the site; returns the page and the problems seen while it loaded."""
+    contexts = []
+
+    def visit(path: str, viewport: dict = PROJECTOR):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        problems: list[str] = []
+
+        def local_only(route):
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                problems.append(f"request to another host: {route.request.url}")
+                route.abort()
+
+        context.route("**/*", local_only)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+        page.goto(site_url + path, wait_until="networkidle")
+        return page, problems
+
+    yield visit
+    for context in contexts:
+        context.close()
+
+
+def deck(page, path: str):
+    """Open a lesson's deck and wait until its slides are laid out."""
+    page.goto(path)
+    page.wait_for_selector("#deck[data-ready]", state="attached")
+    return int(page.get_attribute("#deck", "data-slides"))
+
+
+# ---------------------------------------------------------------- every page, offline
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("lessons/")])
+def test_page_loads_offline(visit, path):
+    """Every page but the lessons (below, with their decks) loads with nothing from another
+    host, no error, nothing missing."""
+    page, problems = visit(path)
+    assert problems == []
+    assert "--8<--" not in page.content(), "an include was not expanded"
+
+
+def test_no_web_fonts_or_cdn_in_the_build():
+    """No built page or stylesheet names another host for a script, style, font or image."""
+    loads = re.compile(r"""(?:src=|<link [^>]*href=|@import |url\()["']?(https?:)?//""")
+    offenders = [
+        str(f.relative_to(SITE))
+        for f in [*SITE.rglob("*.html"), *SITE.rglob("*.css")]
+        if loads.search(f.read_text(errors="replace"))
+    ]
+    assert offenders == []
+
+
+class Links(HTMLParser):
+    """The ids a page defines, and the URLs it links to or loads."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for name in ("href", "src"):
+            if attrs.get(name) and tag in ("a", "img", "script", "link", "source"):
+                self.urls.append(attrs[name])
+
+
+@functools.cache
+def parsed(file: Path) -> Links:
+    links = Links()
+    links.feed(file.read_text())
+    return links
+
+
+def target_file(url_path: str) -> Path:
+    path = SITE / unquote(url_path).lstrip("/")
+    return path / "index.html" if url_path.endswith("/") or path.is_dir() else path
+
+
+def test_links_and_anchors():
+    """Every link and asset of every built page (decks too) exists, and so does its anchor."""
+    broken = []
+    for file in sorted(SITE.rglob("*.html")):
+        if file.name == "404.html":  # served for any missing path, so its links are absolute
+            continue
+        base = "http://site/" + file.relative_to(SITE).as_posix()
+        for url in parsed(file).urls:
+            full = urlsplit(urljoin(base, url))
+            if full.scheme in ("mailto", "data") or full.hostname != "site":
+                continue  # the Read more links to the official docs are for readers online
+            target = target_file(full.path)
+            if not target.is_file():
+                broken.append(f"{file.relative_to(SITE)}: {url} (no {target.relative_to(SITE)})")
+            elif full.fragment and unquote(full.fragment) not in parsed(target).ids:
+                broken.append(f"{file.relative_to(SITE)}: {url} (no such anchor)")
+    assert broken == []
+
+
+# ---------------------------------------------------------------- lesson pages
+
+
+def section_code(page, heading_id: str) -> list[dict]:
+    """Each code block of a page's ``##`` section: its text and whether it scrolls sideways."""
+    return page.evaluate(
+        """id => {
+            const blocks = [];
+            let node = document.getElementById(id).nextElementSibling;
+            for (; node && node.tagName !== "H2"; node = node.nextElementSibling) {
+                for (const code of node.querySelectorAll("pre > code")) {
+                    const scrolls = code.scrollWidth > code.clientWidth;
+                    blocks.push({text: code.innerText, scrolls});
+                }
+            }
+            return blocks;
+        }""",
+        heading_id,
+    )
+
+
+def nav_titles() -> list[str]:
+    """The lessons' titles in mkdocs.yml's nav."""
+    entries = [next(iter(e.items())) for e in CONFIG["nav"]]
+    return [title for title, page in entries if str(page).startswith("lessons/")]
+
+
+def test_nav_lists_every_lesson_once():
+    """An explicit nav: every lesson page once, titled; no title twice, none the site's name."""
+    pages, titles = [], []
+
+    def walk(entries):
+        for entry in entries:
+            (title, value), *_ = entry.items()
+            titles.append(title)
+            walk(value) if isinstance(value, list) else pages.append(value)
+
+    walk(CONFIG["nav"])
+    assert sorted(p for p in pages if p.startswith("lessons/")) == [
+        f"lessons/{lesson}.md" for lesson in LESSONS
+    ]
+    assert len(set(pages)) == len(pages)
+    assert len(set(titles)) == len(titles)
+    assert CONFIG["site_name"] not in titles
+
+
+def test_lesson_list_one_click_away(visit):
+    """At 1024x768 the menu button shows every lesson at once, each ready to click."""
+    page, _ = visit("lessons/07-view-decorators/")
+    page.click('label.md-header__button[for="__drawer"]')
+    page.wait_for_timeout(400)  # the drawer slides in
+    for title in nav_titles():
+        link = page.locator(".md-nav--primary a.md-nav__link", has_text=title).first
+        box = link.bounding_box()
+        assert link.is_visible(), title
+        assert box, title
+        assert box["y"] >= 0, title
+        assert box["y"] + box["height"] <= PROJECTOR["height"], title
+
+
+def test_search_works_offline(visit):
+    page, problems = visit("")
+    page.fill("input.md-search__input", "blueprint")  # in the header at 1024 px
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert page.locator(".md-search-result__item").count() > 0
+    assert problems == []
+
+
+def test_diagram_drawn_from_the_site(visit):
+    """Lesson 06's sequence diagram is drawn (Mermaid from the site), not shown as text."""
+    page, problems = visit("lessons/06-request-lifecycle/")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.mermaid')].every(d => "
+        "d.shadowRoot && d.shadowRoot.querySelector('svg'))",
+        timeout=10_000,
+    )
+    assert page.locator("div.mermaid").count() >= 1
+    assert page.locator("pre.mermaid").count() == 0
+    assert problems == []
+
+
+# ---------------------------------------------------------------- decks
+
+SLIDE_STATE = """() => {
+    const slide = document.querySelector(".slide.current");
+    const code = [...slide.querySelectorAll("pre > code")];
+    return {
+        hash: location.hash,
+        tall: slide.scrollHeight - slide.clientHeight,
+        wide: slide.scrollWidth - slide.clientWidth,
+        codeWide: code.filter(c => c.scrollWidth > c.clientWidth).length,
+        trimmed: slide.querySelectorAll(".trimmed").length,
+    };
+}"""
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_page_and_deck(visit, lesson):
+    """At 1024x768: *The code* shows its listings, none empty or scrolling sideways; the page
+    links to its deck; every slide fits with nothing scrolled or cut; and the deck is the
+    page: the same headings in order, and every code line of the page, split but none lost."""
+    page, problems = visit(f"lessons/{lesson}/")
+    blocks = section_code(page, "the-code")
+    assert blocks, "no code listing in The code"
+    assert [b for b in blocks if not b["text"].strip()] == []
+    assert [b["text"][:60] for b in blocks if b["scrolls"]] == []
+    headings = page.eval_on_selector_all(
+        "article :is(h1, h2, h3)", "hs => hs.map(h => h.textContent.replace('¶', '').trim())"
+    )
+    code = page.eval_on_selector_all(
+        "article pre:not(.mermaid) > code", "cs => cs.map(c => c.textContent).join('')"
+    )
+    link = page.locator("article .slides-link a")
+    assert link.is_visible()
+    link.click()
+    page.wait_for_selector("#deck[data-ready]", state="attached")
+    assert page.url.split("#")[0].endswith(f"/slides/{lesson}/")
+    count = int(page.get_attribute("#deck", "data-slides"))
+    bad = []
+    for number in range(1, count + 1):
+        state = page.evaluate(SLIDE_STATE)
+        assert state["hash"] == f"#{number}"
+        if state["tall"] > 0 or state["wide"] > 0 or state["codeWide"] or state["trimmed"]:
+            bad.append((number, state))
+        page.keyboard.press("PageDown")
+    assert bad == []
+    deck_headings = page.eval_on_selector_all(
+        ".slide .md-typeset > :is(h1, h2, h3):not(.continued)",
+        "hs => hs.map(h => h.textContent.trim())",
+    )
+    assert deck_headings == headings
+    deck_code = page.eval_on_selector_all(
+        ".slide pre > code", "cs => cs.map(c => c.textContent).join('')"
+    )
+    assert deck_code == code
+    assert problems == []
+
+
+def test_deck_keys(visit, site_url):
+    """Arrows, Space, Page Up and Page Down, Home and End move through the deck."""
+    page, _ = visit("")
+    count = deck(page, f"{site_url}slides/01-routing/")
+    moves = [
+        ("ArrowRight", 2),
+        ("Space", 3),
+        ("ArrowDown", 4),
+        ("PageUp", 3),
+        ("Shift+Space", 2),
+        ("ArrowLeft", 1),
+        ("ArrowLeft", 1),
+        ("PageDown", 2),
+        ("ArrowUp", 1),
+        ("End", count),
+        ("ArrowRight", count),
+        ("Home", 1),
+    ]
+    for key, expected in moves:
+        page.keyboard.press(key)
+        assert page.evaluate("location.hash") == f"#{expected}", key
+        assert page.locator(".slide.current").count() == 1
+    page.goto(f"{site_url}slides/01-routing/#3")
+    page.wait_for_selector("#deck[data-ready]", state="attached")
+    assert page.text_content("#count") == f"3 / {count}"
+
+
+# ---------------------------------------------------------------- plots
+
+
+def test_plots_readable_on_a_projector_and_in_dark_mode(visit):
+    """The Performance plots are SVG with labels at least the body's size at 1024 px, on a
+    transparent background that dark mode inverts, with PASS and MISS written on them."""
+    page, problems = visit("performance/")
+    plots = page.eval_on_selector_all(
+        "article img",
+        "imgs => imgs.map(i => ({src: i.getAttribute('src'), loaded: i.naturalWidth > 0,"
+        " width: i.getBoundingClientRect().width, plot: i.classList.contains('plot')}))",
+    )
+    body = float(page.eval_on_selector("article p", "p => getComputedStyle(p).fontSize")[:-2])
+    assert len(plots) >= 6
+    for plot in plots:
+        assert plot["src"].endswith(".svg"), plot
+        assert plot["loaded"], plot
+        assert plot["plot"], plot
+        svg = (SITE / "performance" / plot["src"]).resolve().read_text()
+        view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', svg)[1])
+        sizes = [float(s) for s in re.findall(r"font-size: ?([\d.]+)px", svg)]
+        assert sizes, f"{plot['src']}: text drawn as paths"
+        smallest = min(sizes) * plot["width"] / view_width
+        assert smallest >= 0.95 * body, f"{plot['src']}: labels {smallest:.1f}px, body {body}px"
+        background = re.search(r'<g id="patch_1">\s*<path d="[^"]*" style="([^"]*)"', svg)
+        assert background is None or "fill: #ffffff" not in background[1], plot["src"]
+        assert "PASS" in svg or "MISS" in svg, plot["src"]
+    page.click('form[data-md-component="palette"] label:visible')
+    page.wait_for_timeout(300)
+    filters = page.eval_on_selector_all(
+        "article img.plot", "imgs => imgs.map(i => getComputedStyle(i).filter)"
+    )
+    assert all("invert" in f for f in filters), filters
+    assert problems == []
