@@ -142,7 +142,7 @@ def test_index_page(example, tmp_path):
     index or on a page it links to. A rule the front matter lists under ``not_on_index``
     (with the reason) is exempt: flaskr shows "New" and "Log out" only once signed in."""
     page = page_of(example)
-    app = lessons.import_example(example).create_app(config_for(page, tmp_path))
+    app = lessons.import_example(example).create_app(lessons.config_for(page, tmp_path))
     client = app.test_client()
     response = client.get("/")
     assert response.status_code == 200
