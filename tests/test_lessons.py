@@ -180,6 +180,22 @@ def test_index_page(example, tmp_path):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
+def test_page_shows_its_screenshot(example):
+    """*Run it* shows docs/screenshots/NN-topic.png, which the browser tests take (`nox -s
+    browser` rewrites it, so it shows what the app draws today); it is a small PNG."""
+    page = page_of(example)
+    text = page.path.read_text(encoding="utf-8")
+    run_it = text.split("## Run it", 1)[1].split("\n## ", 1)[0]
+    assert re.search(rf"!\[[^]]+\]\(\.\./screenshots/{page.path.stem}\.png\)", run_it), (
+        f"*Run it* does not show ../screenshots/{page.path.stem}.png"
+    )
+    png = lessons.ROOT / "docs" / "screenshots" / f"{page.path.stem}.png"
+    assert png.is_file(), f"{png.name} is missing: run `nox -s browser`"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size < 100_000
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
 def test_imports_no_other_example(example):
     assert not lessons.imported_examples(example)
 
