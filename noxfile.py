@@ -146,8 +146,6 @@ def browser(session: nox.Session) -> None:
     """The built site in Chromium, offline: pages, links, decks, slides (tests/test_site.py)."""
     session.install(*CURRENT, *LESSONS, *TESTS, "-r", "requirements/docs.txt")
     session.install("-r", "requirements/browser.txt")
-    if not shutil.which("chromium"):  # Debian's where installed, else Playwright's own build
-        session.run("playwright", "install", "chromium")
     if not site_is_fresh():
         session.run("mkdocs", "build", "--strict", "--site-dir", "site")
     session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)

@@ -92,6 +92,23 @@ def test_without_a_key_the_debugger_shows_why_signing_in_fails():
 
 
 @pytest.mark.integration
+def test_a_missing_password_is_a_400_and_under_debug_the_debugger(base_url):
+    """The page's 400 for a form without a password, from `flask run`; under `run --debug`
+    (``base_url``) the same request is the interactive debugger, a 500 naming the key."""
+    with flask_run(EXAMPLE, FLASK_SECRET_KEY=secrets.token_hex()) as url:
+        plain = curl("-w", "\n%{http_code}", "-d", "username=ada", f"{url}/login")
+    debug = curl("-w", "\n%{http_code}", "-d", "username=ada", f"{base_url}/login")
+    page, status = plain.stdout.rsplit("\n", 1)
+    assert status == "400"
+    assert "password" not in page
+    page, status = debug.stdout.rsplit("\n", 1)
+    assert status == "500"
+    assert "Werkzeug Debugger" in page
+    assert "BadRequestKeyError" in page
+    assert "&#39;password&#39;" in page or "'password'" in page
+
+
+@pytest.mark.integration
 def test_login_round_trip_with_curl(base_url, tmp_path):
     jar = str(tmp_path / "cookies.txt")
     first = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"{base_url}/dashboard")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +19,7 @@ import pytest
 import yaml
 
 import lessons
+from browser import local_only
 
 pytestmark = pytest.mark.browser
 
@@ -59,25 +58,6 @@ def site_url():
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium where installed (else Playwright's own), kept off the network."""
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=args)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def visit(browser, site_url):
     """Open a path of the site; returns the page and the problems seen while it loaded."""
@@ -87,15 +67,7 @@ def visit(browser, site_url):
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
         problems: list[str] = []
-
-        def local_only(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                problems.append(f"request to another host: {route.request.url}")
-                route.abort()
-
-        context.route("**/*", local_only)
+        local_only(context, problems)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
