@@ -143,6 +143,7 @@ def test_the_wheel_holds_the_package_and_nothing_else(deployed):
         "flaskr/templates/base.html",
         "flaskr/templates/blog/create.html",
         "flaskr/templates/blog/index.html",
+        "flaskr/templates/blog/update.html",
     ]
 
 
