@@ -65,5 +65,4 @@ def list_all() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+sys.exit(main())  # this module only runs as `python -m exercises`

@@ -6,19 +6,22 @@ what the suite runs against a lesson, this runs against a learner's copy of it.
 
 from __future__ import annotations
 
-import importlib
+import os
 import re
 import shutil
 import sys
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from flask.cli import locate_app
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import lessons  # noqa: E402  (tests/lessons.py: the page parser and the block checkers)
 
-SKIP = shutil.ignore_patterns("__pycache__", "instance", "*.pyc")
+SKIP = shutil.ignore_patterns("__pycache__", "instance")
 
 
 @dataclass
@@ -71,14 +74,12 @@ def copy_app(example: str, dest: Path, solution: Path | None = None) -> Path:
         shutil.copytree(lessons.EXAMPLES / example, folder, ignore=SKIP)
         return folder
     for source in (lessons.EXAMPLES / example, solution):
-        for file in sorted(source.rglob("*")):
-            relative = file.relative_to(source)
-            if file.is_dir() or SKIP(str(file.parent), [file.name]) or "instance" in relative.parts:
-                continue
+        files = [f.relative_to(source) for f in sorted(source.rglob("*")) if f.is_file()]
+        for relative in [f for f in files if not {"__pycache__", "instance"} & set(f.parts)]:
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
-            target.symlink_to(file)
+            target.symlink_to(source / relative)
     return folder
 
 
@@ -113,10 +114,12 @@ def run_checks(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tm
 
 
 def _run(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tmp: Path):
-    try:
-        module = importlib.import_module(folder.name)
+    try:  # first as `flask --app` loads it, in the environment the page gives for that
+        with environment(page.meta.get("env") or {}):
+            locate_app(folder.name, None)
+        module = sys.modules[folder.name]
     except Exception as error:  # a learner's syntax error, a bad import: say where
-        why = f"your copy did not load: {raised(error, folder)}"
+        why = f"flask --app {folder.name} cannot load your copy: {raised(error, folder)}"
         return [Result(b, False, why) for b in blocks]
     console = tmp / "console"
     (console / "examples").mkdir(parents=True)
@@ -149,6 +152,20 @@ def _run(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tmp: Pat
     return results
 
 
+@contextmanager
+def environment(env: dict):
+    """os.environ with ``env`` added, and no other FLASK_* variable, for the block."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update({k: v for k, v in saved.items() if not k.startswith("FLASK_")})
+    os.environ.update({k: str(v) for k, v in env.items()})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def build(module, page: lessons.Page, tmp: Path, config: dict) -> dict:
     """What a page's http and pycon blocks see: the app, its client, the module's names."""
     tmp.mkdir(parents=True)
@@ -158,14 +175,13 @@ def build(module, page: lessons.Page, tmp: Path, config: dict) -> dict:
 
 
 def raised(error: BaseException, folder: Path) -> str:
-    """``NameError: name 'x' is not defined (at my/07-1/.../__init__.py, line 12)``."""
-    where = ""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename]
-    if isinstance(error, SyntaxError) and error.filename:
-        frames.append(traceback.FrameSummary(error.filename, error.lineno or 0, ""))
+    """``NameError: name 'x' is not defined (at __init__.py, line 12)``: the last line of the
+    copy the error went through."""
+    if isinstance(error, SyntaxError):  # its message says where already
+        return f"SyntaxError: {one_line(str(error))}"
+    frames = traceback.extract_tb(error.__traceback__)
     inside = [f for f in frames if Path(f.filename).absolute().is_relative_to(folder.absolute())]
-    if inside:
-        where = f" (at {Path(inside[-1].filename).name}, line {inside[-1].lineno})"
+    where = f" (at {Path(inside[-1].filename).name}, line {inside[-1].lineno})" if inside else ""
     return f"{type(error).__name__}: {one_line(str(error))}{where}"
 
 

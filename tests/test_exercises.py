@@ -138,8 +138,8 @@ def test_a_copy_that_does_not_load_says_where(check, tmp_path):
     ex = check.find("01-1")
     results = check.run_checks(folder, ex.page, ex.blocks, tmp_path / "run")
     assert {r.message for r in results} == {
-        "your copy did not load: SyntaxError: invalid syntax (__init__.py, line 1)"
-        " (at __init__.py, line 1)"
+        "flask --app 01_routing cannot load your copy: SyntaxError: invalid syntax"
+        " (__init__.py, line 1)"
     }
 
 
@@ -164,6 +164,7 @@ def test_each_kind_of_block_fails_in_one_sentence(check, tmp_path):
         '```console title="exercise 01-9"\n$ false\n```\n'
         '```pycon title="exercise 01-9 · Flask < 1.0"\n>>> 1\n1\n```\n'
         '```pycon title="exercise 01-9"\n>>> 2\n2\n```\n'
+        '```console title="exercise 01-9"\n$ echo ok\nok\n```\n'
     )
     read = lessons.read_page(page)
     results = check.run_checks(folder, read, read.exercises["01-9"], tmp_path / "run")
@@ -179,6 +180,9 @@ def test_each_kind_of_block_fails_in_one_sentence(check, tmp_path):
         "$ false exited 1: ",
         "not run: claim holds for flask <1.0; this is flask " + lessons.FLASK_VERSION,
         "2 gives what the page shows",
+        "$ echo ok",
     ]
-    assert [r.verdict for r in results] == ["FAIL"] * 7 + ["SKIP", "PASS"]
+    assert [r.verdict for r in results] == ["FAIL"] * 7 + ["SKIP", "PASS", "PASS"]
     assert check.explain(read.exercises["01-9"][2], "not doctest output") == "not doctest output"
+    assert check.difference("a\nb", "a") == "it ends after line 1, the page expects 'b'"
+    assert check.difference("a...", "b") == "it is 'b', the page expects 'a...'"
