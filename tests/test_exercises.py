@@ -67,6 +67,17 @@ def test_a_block_titled_exercise_is_no_claim_about_the_lesson(tmp_path):
 # ---------------------------------------------------------------- both ways
 
 
+# A solution that copies lesson 02's key check still refuses a weak key.
+WEAK_KEY = lessons.Block(
+    lessons.ROOT / "docs/writing-a-lesson.md",
+    0,
+    "pycon",
+    '>>> create_app({"SECRET_KEY": "dev"})\nTraceback (most recent call last):\n  ...\n'
+    "RuntimeError: SECRET_KEY is missing, too short or well known: it signs the session cookie."
+    "\n...",
+)
+
+
 def outcome(results) -> str:
     return "\n".join(f"{r.verdict} line {r.block.line}: {r.message}" for r in results)
 
@@ -86,6 +97,9 @@ def test_fails_on_the_start_and_passes_on_the_solution(exercise, check, tmp_path
     own = [b for b in ex.page.executable if b.lang != "console"]
     lesson = check.run_checks(solution, ex.page, own, tmp_path / "lesson-run")
     assert all(r.ok is not False for r in lesson), f"the lesson's own blocks:\n{outcome(lesson)}"
+    if any("def check_secret_key(" in p.read_text() for p in ex.solution.rglob("*.py")):
+        refused = check.run_checks(solution, ex.page, [WEAK_KEY], tmp_path / "key-run")
+        assert refused[0].ok, f"a copy of lesson 02's check must refuse 'dev': {outcome(refused)}"
 
 
 # ---------------------------------------------------------------- the learner's command
