@@ -30,7 +30,7 @@ nox.options.sessions = [
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
 # (tests/conftest.py schedules them); the integration tests, which time real servers, never
 # share the machine with each other.
-FAST = ("-W", "error", "-m", "not integration and not browser", "-n", "auto")
+FAST = ("-W", "error", "-m", "not integration and not browser and not exercises", "-n", "auto")
 INTEGRATION = ("-W", "error", "-m", "integration")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
@@ -57,7 +57,11 @@ MATRIX = {
 }
 # Coverage data of each measured run, kept apart so each run can start afresh on its own.
 COVERAGE = Path(__file__).parent / ".nox" / "coverage"
-MEASURED = {"fast": "the current stack's fast suite", "integration": "the integration tests"}
+MEASURED = {
+    "fast": "the current stack's fast suite",
+    "integration": "the integration tests",
+    "exercises": "the exercises session",
+}
 
 
 def pins(path: str, replaced: list[str]) -> list[str]:
@@ -111,6 +115,15 @@ def integration(session: nox.Session) -> None:
         session.error("curl is not on the PATH: install it (Debian: apt-get install curl)")
     session.install(*CURRENT, *LESSONS, *TESTS)
     measured(session, "integration", *INTEGRATION)
+
+
+@nox.session
+def exercises(session: nox.Session) -> None:
+    """Every exercise both ways: its checks fail on the lesson's untouched app and pass on its
+    reference solution (tests/test_exercises.py), under coverage; then the count of them."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    measured(session, "exercises", "-W", "error", "-m", "exercises", "-n", "auto", "-q")
+    session.run("python", "-m", "exercises", "list")
 
 
 @nox.session
