@@ -120,8 +120,10 @@ class Block:
 
     @property
     def id(self) -> str:
-        docs = ROOT / "docs"
-        page = self.page.relative_to(docs) if self.page.is_relative_to(docs) else self.page.name
+        try:  # not Path.is_relative_to: the history runner imports this on Python 3.8
+            page = self.page.relative_to(ROOT / "docs")
+        except ValueError:
+            page = self.page.name
         return f"{page}:{self.line}"
 
     @property
@@ -449,3 +451,72 @@ def imported_examples(example: str) -> set[str]:
                 continue
             found |= {n.split(".")[0] for n in names} & others
     return found
+
+
+# ---------------------------------------------------------------- version history
+# A "Changed in X" note is proven on both sides of X: its blocks carry version markers, and
+# `nox -s history` (tests/history.py) installs the release just before X and X itself and
+# runs them there. Written for old Pythons too (3.8): the history runner imports this module
+# on the releases it checks.
+
+CHANGED = re.compile(
+    r"Changed in (?P<dist>Flask-Caching|Werkzeug|Flask|Python) "
+    r"(?P<vers>\d+(?:\.\d+)*(?:(?:, | and )\d+(?:\.\d+)*)*)"
+)
+
+
+def boundaries(block: Block) -> set[tuple[str, str]]:
+    """(dist, release) for every version the block's markers name: the releases where its
+    claim starts or stops holding. ``Werkzeug < 0.15`` names ("werkzeug", "0.15")."""
+    return {(m["dist"].lower(), m["ver"].replace(".*", "")) for m in VERSION.finditer(block.title)}
+
+
+def just_below(release: str) -> str:
+    """A version above every release before ``release`` and below it: 0.15 -> 0.14.9999,
+    3.0 -> 2.9999, 1.10 -> 1.9.9999."""
+    parts = [int(p) for p in release.split(".")]
+    while parts and parts[-1] == 0:
+        parts.pop()
+    if not parts:
+        raise ValueError(f"no release comes before {release}")
+    parts[-1] -= 1
+    return ".".join(str(p) for p in [*parts, 9999])
+
+
+def holds_on(block: Block, dist: str, release: str) -> bool:
+    """Whether the block's ``dist`` markers include ``release`` (other markers aside)."""
+    spec = block.requires.get(dist)
+    return spec is not None and spec.contains(release)
+
+
+def one_sided(page: Page) -> list[str]:
+    """Releases the page's markers name with no block for one side of them: a change shown
+    only after (or only before) it happened."""
+    marked = [b for b in page.executable if b.requires]
+    problems = []
+    for dist, release in sorted({x for b in marked for x in boundaries(b)}):
+        for side, on in (("before", just_below(release)), ("from", release)):
+            if not any(holds_on(b, dist, on) for b in marked):
+                problems.append(f"{dist} {release}: no block for {side} it")
+    return problems
+
+
+def changed_notes(page: Page) -> list[tuple[int, str, str]]:
+    """(line, dist, release) of each "Changed in <Dist> <release>" on the page."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    return [
+        (n, m["dist"].lower(), release)
+        for n, line in enumerate(lines, 1)
+        for m in CHANGED.finditer(line)
+        for release in re.split(r", | and ", m["vers"])
+    ]
+
+
+def unmarked_changes(page: Page) -> list[str]:
+    """ "Changed in" notes whose release no block marker on the page names."""
+    named = {x for b in page.executable for x in boundaries(b)}
+    return [
+        f"line {n}: Changed in {dist} {release}"
+        for n, dist, release in changed_notes(page)
+        if (dist, release) not in named
+    ]
