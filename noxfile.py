@@ -248,6 +248,7 @@ def history_stack(dist: str, version: str) -> tuple[list[str], bool]:
     if series in MATRIX and series != "next":
         stack = [*CURRENT] if series == "3.1" else MATRIX[series]
         return [*pins("requirements/lessons.txt", stack), *stack, *base], True
+    base.append("python-dotenv")  # `flask -e` and .env files need it
     other = "werkzeug" if dist == "flask" else "flask"
     if Version(version) < Version("1.0" if dist == "werkzeug" else "2.0"):
         return [f"{dist}=={version}", f"{other}<2", *FLASK_1, *base], False

@@ -520,3 +520,50 @@ def unmarked_changes(page: Page) -> list[str]:
         for n, dist, release in changed_notes(page)
         if (dist, release) not in named
     ]
+
+
+# ---------------------------------------------------------------- sentences proven by tests
+# A sentence that states behaviour no block on the page can show (a real server, threads,
+# files on disk) names the test that proves it, in backticks, in or right after it:
+# `tests/test_13_cli_and_env.py::test_extra_files_folder_watches_only_python_files`.
+
+TEST_LINK = re.compile(r"`(?P<path>tests/[\w/.-]+\.py)(?:::(?P<name>\w+(?:::\w+)?))?`")
+
+
+def prose(page: Page) -> list[tuple[int, str]]:
+    """(line, text) of the page's lines outside front matter and fenced blocks."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    inside = set()
+    for block in page.blocks:
+        end = block.line + len(block.text.splitlines()) + 1
+        inside.update(range(block.line, end + 1))
+    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" else 0
+    return [(n, line) for n, line in enumerate(lines, 1) if n > start and n not in inside]
+
+
+def test_links(page: Page) -> list[tuple[int, str, str | None]]:
+    """(line, test file, test name or None) for each test the page's prose names."""
+    return [(n, m["path"], m["name"]) for n, line in prose(page) for m in TEST_LINK.finditer(line)]
+
+
+def defined_tests(file: Path) -> set[str]:
+    """Test functions and classes of a test module, and ``Class::method`` for methods."""
+    names = set()
+    for node in ast.parse(file.read_text(encoding="utf-8"), str(file)).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            names |= {f"{node.name}::{f.name}" for f in node.body if hasattr(f, "name")}
+    return names
+
+
+def missing_tests(page: Page) -> list[str]:
+    """Tests the page names that do not exist: a proof that proves nothing."""
+    missing = []
+    for n, path, name in test_links(page):
+        file = ROOT / path
+        if not file.is_file():
+            missing.append(f"line {n}: no file {path}")
+        elif name and name not in defined_tests(file):
+            missing.append(f"line {n}: {path} has no test {name}")
+    return missing
