@@ -255,3 +255,26 @@ def test_a_page_naming_a_missing_test_fails(tmp_path):
         "line 3: tests/test_harness.py has no test test_nothing_here",
         "line 3: no file tests/test_nowhere.py",
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "packaging"),
+    [
+        ("python -m build", True),
+        ("venv/bin/pip install dist/flaskr-1.0.0-py3-none-any.whl", True),
+        (".venv/bin/python -m pip install -e .", True),
+        ("python3 -m venv .venv", True),
+        ("flask --app examples/13_cli_and_env greet ada", False),
+        ("echo pipeline", False),
+    ],
+)
+def test_only_packaging_tools_may_warn(command, packaging):
+    """One rule for every step the suite runs: pip, build and venv keep their own warnings."""
+    assert bool(lessons.PACKAGING.search(command)) is packaging
+
+
+def test_a_step_shown_without_output_only_has_to_exit_zero(tmp_path):
+    steps = [("echo whatever pip prints", "")]
+    lessons.check_steps(steps, tmp_path, shown_only=True)
+    with pytest.raises(AssertionError, match="expected"):
+        lessons.check_steps(steps, tmp_path)

@@ -4,7 +4,7 @@ and why a thread does not see the request."""
 import os
 import threading
 
-from flask import Flask, copy_current_request_context, g, request, session
+from flask import Flask, copy_current_request_context, g, render_template, request, session
 
 
 # --8<-- [start:report]
@@ -122,4 +122,10 @@ def create_app(test_config=None):
         }
 
     # --8<-- [end:views]
+
+    # The index: a link to every page and a form for the POST (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
     return app
