@@ -185,6 +185,17 @@ def raised(error: BaseException, folder: Path) -> str:
     return f"{type(error).__name__}: {one_line(str(error))}{where}"
 
 
+def apart(got: str, want: str, width: int = 70) -> tuple[str, str]:
+    """Both texts on one line each, from a little before the first character that differs."""
+    got, want = one_line(got, 10_000), one_line(want, 10_000)
+    same = next((n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), 0)
+    start = max(0, same - 20)
+    cut = ("..." if start else "", "...")
+    got = cut[0] + got[start : start + width] + (cut[1] if len(got) > start + width else "")
+    want = cut[0] + want[start : start + width] + (cut[1] if len(want) > start + width else "")
+    return got, want
+
+
 def one_line(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -206,7 +217,8 @@ def difference(want: str, got: str) -> str:
     wants, gots = want.strip("\n").splitlines(), got.strip("\n").splitlines()
     for n, (w, g) in enumerate(zip(wants, gots, strict=False), 1):
         if not lessons.matches(w, g) and "..." not in w:
-            return f"line {n} is {one_line(g, 80)!r}, the page expects {one_line(w, 80)!r}"
+            g, w = apart(g, w)
+            return f"line {n} is {g!r}, the page expects {w!r}"
     if len(gots) < len(wants):
         return (
             f"it ends after line {len(gots)}, the page expects {one_line(wants[len(gots)], 80)!r}"
@@ -248,5 +260,5 @@ def explain(block: lessons.Block, failure: str) -> str:
         last = [line for line in m["exc"].splitlines() if line.strip()][-1]
         return f">>> {source} raised {one_line(last)}"
     got = m["got"] if m["got"] is not None else m["got2"]
-    want = m["want"] if m["want"] is not None else ""
-    return f">>> {source} gave {one_line(got, 80)!r}, the page expects {one_line(want, 80)!r}"
+    got, want = apart(got, m["want"] if m["want"] is not None else "")
+    return f">>> {source} gave {got!r}, the page expects {want!r}"
