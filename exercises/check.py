@@ -139,10 +139,11 @@ def _run(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tmp: Pat
                 key = tuple(sorted(block.config.items()))
                 if key not in states:
                     states[key] = build(module, page, tmp / f"app{len(states)}", block.config)
+                client, globs = states[key]
                 if block.lang == "http":
-                    lessons.check_http(block.text, states[key]["client"])
+                    lessons.check_http(block.text, client)
                 else:
-                    lessons.check_pycon(block, states[key])
+                    lessons.check_pycon(block, globs)
         except AssertionError as failure:
             results.append(Result(block, False, explain(block, str(failure))))
         except Exception as error:  # the app raised: where, in one line
@@ -166,12 +167,13 @@ def environment(env: dict):
         os.environ.update(saved)
 
 
-def build(module, page: lessons.Page, tmp: Path, config: dict) -> dict:
-    """What a page's http and pycon blocks see: the app, its client, the module's names."""
+def build(module, page: lessons.Page, tmp: Path, config: dict) -> tuple:
+    """What a page's blocks see: the client its http blocks share, and the names its pycon
+    blocks share (the app and the module's public names), as tests/conftest.py's Lesson."""
     tmp.mkdir(parents=True)
     app = module.create_app(lessons.config_for(page, tmp, config))
     public = {k: v for k, v in vars(module).items() if not k.startswith("_")}
-    return {**public, "app": app, "client": app.test_client()}
+    return app.test_client(), {**public, "app": app}
 
 
 def raised(error: BaseException, folder: Path) -> str:
