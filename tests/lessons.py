@@ -107,6 +107,9 @@ VERSION = re.compile(
 )
 CONFIG = re.compile(r"\b(?P<key>[A-Z][A-Z0-9_]+)\s*=\s*(?P<value>True|False|None|-?\d+|'[^']*')")
 OPS = {"≥": ">=", "≤": "<="}
+# An exercise's check: `title="exercise 07-1"`. It runs against a learner's copy of the app
+# (python -m exercises), never against the lesson's own app.
+EXERCISE = re.compile(r"\bexercise (?P<id>\d\d-\d+)\b")
 
 
 @dataclass
@@ -121,8 +124,10 @@ class Block:
 
     @property
     def id(self) -> str:
-        docs = ROOT / "docs"
-        page = self.page.relative_to(docs) if self.page.is_relative_to(docs) else self.page.name
+        try:  # not Path.is_relative_to: the history runner imports this on Python 3.8
+            page = self.page.relative_to(ROOT / "docs")
+        except ValueError:
+            page = self.page.name
         return f"{page}:{self.line}"
 
     @property
@@ -137,6 +142,12 @@ class Block:
     def versions(self) -> SpecifierSet:
         """Flask versions the block's title limits it to (all when none)."""
         return self.requires.get("flask", SpecifierSet())
+
+    @property
+    def exercise(self) -> str | None:
+        """The exercise the block checks (``07-1``), or None for a claim about the lesson."""
+        m = EXERCISE.search(self.title)
+        return m["id"] if m else None
 
     @property
     def config(self) -> dict:
@@ -170,7 +181,17 @@ class Page:
 
     @property
     def executable(self) -> list[Block]:
-        return [b for b in self.blocks if b.lang in EXECUTABLE]
+        """The blocks that are claims about the lesson's own app (exercise checks are not)."""
+        return [b for b in self.blocks if b.lang in EXECUTABLE and not b.exercise]
+
+    @property
+    def exercises(self) -> dict[str, list[Block]]:
+        """Each exercise's check blocks, by exercise id, in page order."""
+        found: dict[str, list[Block]] = {}
+        for b in self.blocks:
+            if b.lang in EXECUTABLE and b.exercise:
+                found.setdefault(b.exercise, []).append(b)
+        return found
 
 
 def read_page(path: Path) -> Page:
@@ -484,6 +505,122 @@ def imported_examples(example: str) -> set[str]:
                 continue
             found |= {n.split(".")[0] for n in names} & others
     return found
+
+
+# ---------------------------------------------------------------- version history
+# A "Changed in X" note is proven on both sides of X: its blocks carry version markers, and
+# `nox -s history` (tests/history.py) installs the release just before X and X itself and
+# runs them there. Written for old Pythons too (3.8): the history runner imports this module
+# on the releases it checks.
+
+CHANGED = re.compile(
+    r"Changed in (?P<dist>Flask-Caching|Werkzeug|Flask|Python) "
+    r"(?P<vers>\d+(?:\.\d+)*(?:(?:, | and )\d+(?:\.\d+)*)*)"
+)
+
+
+def boundaries(block: Block) -> set[tuple[str, str]]:
+    """(dist, release) for every version the block's markers name: the releases where its
+    claim starts or stops holding. ``Werkzeug < 0.15`` names ("werkzeug", "0.15")."""
+    return {(m["dist"].lower(), m["ver"].replace(".*", "")) for m in VERSION.finditer(block.title)}
+
+
+def just_below(release: str) -> str:
+    """A version above every release before ``release`` and below it: 0.15 -> 0.14.9999,
+    3.0 -> 2.9999, 1.10 -> 1.9.9999."""
+    parts = [int(p) for p in release.split(".")]
+    while parts and parts[-1] == 0:
+        parts.pop()
+    if not parts:
+        raise ValueError(f"no release comes before {release}")
+    parts[-1] -= 1
+    return ".".join(str(p) for p in [*parts, 9999])
+
+
+def holds_on(block: Block, dist: str, release: str) -> bool:
+    """Whether the block's ``dist`` markers include ``release`` (other markers aside)."""
+    spec = block.requires.get(dist)
+    return spec is not None and spec.contains(release)
+
+
+def one_sided(page: Page) -> list[str]:
+    """Releases the page's markers name with no block for one side of them: a change shown
+    only after (or only before) it happened."""
+    marked = [b for b in page.executable if b.requires]
+    problems = []
+    for dist, release in sorted({x for b in marked for x in boundaries(b)}):
+        for side, on in (("before", just_below(release)), ("from", release)):
+            if not any(holds_on(b, dist, on) for b in marked):
+                problems.append(f"{dist} {release}: no block for {side} it")
+    return problems
+
+
+def changed_notes(page: Page) -> list[tuple[int, str, str]]:
+    """(line, dist, release) of each "Changed in <Dist> <release>" on the page."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    return [
+        (n, m["dist"].lower(), release)
+        for n, line in enumerate(lines, 1)
+        for m in CHANGED.finditer(line)
+        for release in re.split(r", | and ", m["vers"])
+    ]
+
+
+def unmarked_changes(page: Page) -> list[str]:
+    """ "Changed in" notes whose release no block marker on the page names."""
+    named = {x for b in page.executable for x in boundaries(b)}
+    return [
+        f"line {n}: Changed in {dist} {release}"
+        for n, dist, release in changed_notes(page)
+        if (dist, release) not in named
+    ]
+
+
+# ---------------------------------------------------------------- sentences proven by tests
+# A sentence that states behaviour no block on the page can show (a real server, threads,
+# files on disk) names the test that proves it, in backticks, in or right after it:
+# `tests/test_13_cli_and_env.py::test_extra_files_folder_watches_only_python_files`.
+
+TEST_LINK = re.compile(r"`(?P<path>tests/[\w/.-]+\.py)(?:::(?P<name>\w+(?:::\w+)?))?`")
+
+
+def prose(page: Page) -> list[tuple[int, str]]:
+    """(line, text) of the page's lines outside front matter and fenced blocks."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    inside = set()
+    for block in page.blocks:
+        end = block.line + len(block.text.splitlines()) + 1
+        inside.update(range(block.line, end + 1))
+    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" else 0
+    return [(n, line) for n, line in enumerate(lines, 1) if n > start and n not in inside]
+
+
+def test_links(page: Page) -> list[tuple[int, str, str | None]]:
+    """(line, test file, test name or None) for each test the page's prose names."""
+    return [(n, m["path"], m["name"]) for n, line in prose(page) for m in TEST_LINK.finditer(line)]
+
+
+def defined_tests(file: Path) -> set[str]:
+    """Test functions and classes of a test module, and ``Class::method`` for methods."""
+    names = set()
+    for node in ast.parse(file.read_text(encoding="utf-8"), str(file)).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            names |= {f"{node.name}::{f.name}" for f in node.body if hasattr(f, "name")}
+    return names
+
+
+def missing_tests(page: Page) -> list[str]:
+    """Tests the page names that do not exist: a proof that proves nothing."""
+    missing = []
+    for n, path, name in test_links(page):
+        file = ROOT / path
+        if not file.is_file():
+            missing.append(f"line {n}: no file {path}")
+        elif name and name not in defined_tests(file):
+            missing.append(f"line {n}: {path} has no test {name}")
+    return missing
 
 
 # ---------------------------------------------------------------- index pages

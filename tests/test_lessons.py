@@ -233,3 +233,25 @@ def test_listed_in_the_readme_and_on_the_home_page(example):
     ):
         row = rf"^\| {example[:2]} \| \[[^]]+\]\({re.escape(link)}\) \| .+ \|$"
         assert re.search(row, (lessons.ROOT / doc).read_text(), re.MULTILINE), f"no row in {doc}"
+
+
+# ---------------------------------------------------------------- version history
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_changed_notes_carry_markers(example):
+    """Each "Changed in <Dist> <release>" on a page has blocks whose markers name that
+    release, so `nox -s history` runs the note's claim on both sides of it."""
+    assert not lessons.unmarked_changes(page_of(example))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_version_claims_have_both_sides(example):
+    """A release a marker names has a block for before it and one for from it on."""
+    assert not lessons.one_sided(page_of(example))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_tests_the_page_names_exist(example):
+    """A sentence proven by a test names it (`tests/test_x.py::test_y`): the test exists."""
+    assert not lessons.missing_tests(page_of(example))
