@@ -35,7 +35,7 @@ nox.options.sessions = [
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
 # (tests/conftest.py schedules them); the integration tests, which time real servers, never
 # share the machine with each other.
-FAST = ("-W", "error", "-m", "not integration and not browser", "-n", "auto")
+FAST = ("-W", "error", "-m", "not integration and not browser and not exercises", "-n", "auto")
 INTEGRATION = ("-W", "error", "-m", "integration")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
@@ -62,7 +62,11 @@ MATRIX = {
 }
 # Coverage data of each measured run, kept apart so each run can start afresh on its own.
 COVERAGE = Path(__file__).parent / ".nox" / "coverage"
-MEASURED = {"fast": "the current stack's fast suite", "integration": "the integration tests"}
+MEASURED = {
+    "fast": "the current stack's fast suite",
+    "integration": "the integration tests",
+    "exercises": "the exercises session",
+}
 
 
 def pins(path: str, replaced: list[str]) -> list[str]:
@@ -119,6 +123,15 @@ def integration(session: nox.Session) -> None:
 
 
 @nox.session
+def exercises(session: nox.Session) -> None:
+    """Every exercise both ways: its checks fail on the lesson's untouched app and pass on its
+    reference solution (tests/test_exercises.py), under coverage; then the count of them."""
+    session.install(*CURRENT, *LESSONS, *TESTS)
+    measured(session, "exercises", "-W", "error", "-m", "exercises", "-n", "auto", "-q")
+    session.run("python", "-m", "exercises", "list")
+
+
+@nox.session
 def coverage(session: nox.Session) -> None:
     """100 % of examples/, lines and branches, from the runs the default list makes anyway:
     the current stack's fast suite (`matrix(flask='3.1')`) and `integration`."""
@@ -151,8 +164,6 @@ def browser(session: nox.Session) -> None:
     """The built site in Chromium, offline: pages, links, decks, slides (tests/test_site.py)."""
     session.install(*CURRENT, *LESSONS, *TESTS, "-r", "requirements/docs.txt")
     session.install("-r", "requirements/browser.txt")
-    if not shutil.which("chromium"):  # Debian's where installed, else Playwright's own build
-        session.run("playwright", "install", "chromium")
     if not site_is_fresh():
         session.run("mkdocs", "build", "--strict", "--site-dir", "site")
     session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)

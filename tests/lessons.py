@@ -107,6 +107,9 @@ VERSION = re.compile(
 )
 CONFIG = re.compile(r"\b(?P<key>[A-Z][A-Z0-9_]+)\s*=\s*(?P<value>True|False|None|-?\d+|'[^']*')")
 OPS = {"≥": ">=", "≤": "<="}
+# An exercise's check: `title="exercise 07-1"`. It runs against a learner's copy of the app
+# (python -m exercises), never against the lesson's own app.
+EXERCISE = re.compile(r"\bexercise (?P<id>\d\d-\d+)\b")
 
 
 @dataclass
@@ -141,6 +144,12 @@ class Block:
         return self.requires.get("flask", SpecifierSet())
 
     @property
+    def exercise(self) -> str | None:
+        """The exercise the block checks (``07-1``), or None for a claim about the lesson."""
+        m = EXERCISE.search(self.title)
+        return m["id"] if m else None
+
+    @property
     def config(self) -> dict:
         """Config the title asks the lesson's app to be built with."""
         return {m["key"]: ast.literal_eval(m["value"]) for m in CONFIG.finditer(self.title)}
@@ -172,7 +181,17 @@ class Page:
 
     @property
     def executable(self) -> list[Block]:
-        return [b for b in self.blocks if b.lang in EXECUTABLE]
+        """The blocks that are claims about the lesson's own app (exercise checks are not)."""
+        return [b for b in self.blocks if b.lang in EXECUTABLE and not b.exercise]
+
+    @property
+    def exercises(self) -> dict[str, list[Block]]:
+        """Each exercise's check blocks, by exercise id, in page order."""
+        found: dict[str, list[Block]] = {}
+        for b in self.blocks:
+            if b.lang in EXECUTABLE and b.exercise:
+                found.setdefault(b.exercise, []).append(b)
+        return found
 
 
 def read_page(path: Path) -> Page:

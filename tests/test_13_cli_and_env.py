@@ -116,7 +116,7 @@ def test_a_production_server_reads_env_only_through_load_dotenv(workdir):
             str(lessons.EXAMPLES),
             target,
         ]
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/greeting"
         with serve(command, port, cwd=workdir), urllib.request.urlopen(url, timeout=10) as page:
             answers[target] = page.read().decode()
     assert '"greeting":"Hello"' in answers[f"{EXAMPLE}:create_app()"]

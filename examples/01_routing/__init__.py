@@ -27,6 +27,7 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
+    app.config.from_mapping(MAX_CONTENT_LENGTH=16 * 1024)  # a bigger body is a 413 (lesson 09)
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.url_map.converters["list"] = ListConverter

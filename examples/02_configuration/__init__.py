@@ -50,6 +50,7 @@ def create_app(test_config=None):
         PAGE_SIZE=10,
         FEATURES={"search": False, "export": False},
         SESSION_COOKIE_SAMESITE="Lax",  # not sent along with other sites' POSTs
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
     )
     if test_config is None:
         # 2. The instance folder's config.py, if there is one: silent=True, a missing file is fine.

@@ -75,6 +75,7 @@ def create_app(test_config=None):
     )
     # SECRET_KEY signs the session cookie. No default: it is read and checked as in lesson 02.
     app.config.from_mapping(SECRET_KEY=None, SESSION_COOKIE_SAMESITE="Lax")
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024  # a bigger body is a 413 (lesson 09)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()

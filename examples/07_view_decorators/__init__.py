@@ -56,6 +56,7 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         TRAPS=False,
         CACHE_CLOCK=time.monotonic,
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

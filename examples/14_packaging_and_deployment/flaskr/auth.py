@@ -81,7 +81,7 @@ DUMMY_HASH = generate_password_hash(secrets.token_hex())
 def login():
     if request.method == "GET":
         return render_template("auth/login.html")
-    username = request.form.get("username", "")
+    username = request.form.get("username", "").strip()
     user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
     stored = user["password"] if user else DUMMY_HASH
     if not check_password_hash(stored, request.form.get("password", "")) or user is None:

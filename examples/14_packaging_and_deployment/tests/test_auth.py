@@ -26,6 +26,12 @@ def test_register_validates_input(client, username, password, message):
     assert message in response.data
 
 
+def test_names_lose_the_spaces_around_them(client, auth):
+    client.post("/auth/register", data={"username": " ada ", "password": "a"})
+    assert auth.login("ada", "a").headers["Location"] == "/"
+    assert auth.login(" ada", "a").headers["Location"] == "/"
+
+
 def test_login(client, auth):
     assert client.get("/auth/login").status_code == 200
     response = auth.login()
