@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 nox.options.default_venv_backend = "uv|virtualenv"
 # uv installs without compiling .pyc files, and where PYTHONDONTWRITEBYTECODE is set (as on
@@ -159,8 +164,6 @@ def browser(session: nox.Session) -> None:
     """The built site in Chromium, offline: pages, links, decks, slides (tests/test_site.py)."""
     session.install(*CURRENT, *LESSONS, *TESTS, "-r", "requirements/docs.txt")
     session.install("-r", "requirements/browser.txt")
-    if not shutil.which("chromium"):  # Debian's where installed, else Playwright's own build
-        session.run("playwright", "install", "chromium")
     if not site_is_fresh():
         session.run("mkdocs", "build", "--strict", "--site-dir", "site")
     session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)
@@ -202,3 +205,169 @@ def fuzz(session: nox.Session) -> None:
     session.run(
         "pytest", "-q", "tests/test_robustness.py", "-k", "generated", *session.posargs, env=env
     )
+
+
+# ---------------------------------------------------------------- history
+
+# Flask releases before 2.0 import names that later Jinja2, itsdangerous, MarkupSafe and
+# Click removed, and do not cap them: these caps give them the releases of their time.
+FLASK_1 = ["jinja2<3", "itsdangerous<2", "markupsafe<2.1", "click<8"]
+# tests/history.py imports tests/lessons.py, which needs Python 3.8 (importlib.metadata).
+OLDEST_RUNNER = (3, 8)
+
+
+def pythons() -> dict[tuple[int, int], str]:
+    """Every Python on this machine that runs: python3.N on the PATH and pyenv's versions
+    (whose shims run only the selected one), by (major, minor); the newest patch wins."""
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = [*sorted(pyenv.glob("*/bin/python3"))]
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidates += sorted(Path(folder).glob("python3.[0-9]*"))
+    for exe in candidates:
+        try:
+            out = subprocess.run(
+                [str(exe), "-c", "import platform; print(platform.python_version())"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if re.fullmatch(r"\d+\.\d+\.\d+", out):
+            key = tuple(int(p) for p in out.split(".")[:2])
+            if key not in found or Version(out) > Version(found[key][0]):
+                found[key] = (out, str(exe))
+    return {key: exe for key, (_, exe) in sorted(found.items())}
+
+
+def history_stack(dist: str, version: str) -> tuple[list[str], bool]:
+    """What a side of a release needs installed, and whether the lessons' apps run on it.
+
+    A Flask or Werkzeug release of the matrix takes the matrix's stack, and the claims run in
+    their pages, after the blocks before them; an older one takes only Flask and Werkzeug of
+    one series (Flask 1.x with the caps above), and each claim runs alone. Flask-Caching and
+    Python sides take the current stack with that one thing changed.
+    """
+    base = ["pyyaml", "packaging"]
+    if dist in ("python", "flask-caching"):
+        pin = [] if dist == "python" else [f"flask-caching=={version}"]
+        return [*CURRENT, *pins("requirements/lessons.txt", pin), *pin, *base], True
+    series = ".".join(version.split(".")[:2])
+    if dist == "flask" and version.endswith(".whl"):
+        return [*pins("requirements/lessons.txt", []), version, *base], True
+    if series in MATRIX and series != "next":
+        stack = [*CURRENT] if series == "3.1" else MATRIX[series]
+        return [*pins("requirements/lessons.txt", stack), *stack, *base], True
+    base.append("python-dotenv")  # `flask -e` and .env files need it
+    other = "werkzeug" if dist == "flask" else "flask"
+    if Version(version) < Version("1.0" if dist == "werkzeug" else "2.0"):
+        return [f"{dist}=={version}", f"{other}<2", *FLASK_1, *base], False
+    return [f"{dist}=={version}", f"{other}=={series}.*", *base], False
+
+
+def history_release(session: nox.Session, dist: str, spec: str, work: Path) -> str | None:
+    """The newest release of ``dist`` in ``spec`` (``<0.15``: the one before 0.15; ``==0.15``:
+    0.15's last patch), or Flask's coming release: the wheel the matrix's `next` installs."""
+    spec += ".*" if spec.startswith("==") else ""
+    wanted = work / "wanted.txt"
+    wanted.write_text(f"{dist}{spec}\n")
+    compile_ = ["uv", "pip", "compile", "-q", "--no-deps", "--no-header", "--no-annotate"]
+    try:
+        out = session.run(*compile_, str(wanted), silent=True)
+    except nox.command.CommandFailed:
+        out = ""
+    found = re.search(rf"^{re.escape(dist)}==(\S+)$", out or "", re.MULTILINE | re.IGNORECASE)
+    if found:
+        return found[1]
+    coming = os.environ.get("FLASK_NEXT") or next_flask()
+    release = Path(coming).name.split("-")[1] if coming.endswith(".whl") else "0"
+    if dist == "flask" and Version(Version(release).base_version) in SpecifierSet(spec):
+        return coming
+    return None
+
+
+@nox.session
+def history(session: nox.Session) -> None:
+    """Every version claim run on both sides of the release it names.
+
+    A block titled `Werkzeug < 0.15` or `Flask ≥ 3.2` claims what changed in that release.
+    This session finds every release the pages' markers name, installs the release just
+    before it and the release itself (Flask's coming one from FLASK_NEXT or ../shared/wheels/,
+    as the matrix's `next`), each in a venv of its own, and runs the claims there with
+    tests/history.py. A release that needs an older Python than nox's gets the oldest Python
+    here that it runs on; claims no Python here can run are named, and fail the session in
+    CI (CI=true), which has them all.
+    """
+    session.install("uv", *CURRENT, "pyyaml", "packaging")
+    session.env["UV_PYTHON_DOWNLOADS"] = "never"  # only the Pythons this machine has
+    plan = json.loads(session.run("python", "tests/history.py", "plan", silent=True))
+    here = pythons()
+    out = session.run("python", "-c", "import sys; print(*sys.version_info[:2])", silent=True)
+    current = tuple(int(p) for p in out.split())
+    work = Path(session.create_tmp())
+    # Each side of each release: (dist, what to install) -> {release: "before" or "from"}.
+    sides: dict[tuple[str, str], dict[str, str]] = {}
+    unchecked: list[str] = []
+    for dist, releases in plan.items():
+        for release, claims in releases.items():
+            for side, spec in (("before", "<"), ("from", "==")):
+                if dist == "python":
+                    target = Version(release).release[:2]
+                    fit = [v for v in here if (v < target if spec == "<" else v == target)]
+                    if not fit:
+                        unchecked += [f"{c} (no Python {spec}{release} here)" for c in claims[side]]
+                        continue
+                    version = ".".join(map(str, max(fit)))
+                else:
+                    version = history_release(session, dist, f"{spec}{release}", work)
+                    if version is None:
+                        unchecked += [
+                            f"{c} ({dist} {spec}{release} not found)" for c in claims[side]
+                        ]
+                        continue
+                sides.setdefault((dist, version), {})[release] = side
+    checked, failed = [], []
+    for (dist, version), releases in sorted(sides.items()):
+        requirements, in_pages = history_stack(dist, version)
+        if dist == "python":
+            order = [tuple(int(p) for p in version.split("."))]
+        else:
+            order = [current] + [v for v in here if v != current and v >= OLDEST_RUNNER]
+        result = None
+        for python in order:
+            if python not in here and python != current:
+                continue
+            exe = here.get(python) or session.virtualenv.interpreter
+            venv = work / f"{dist}-{Path(version).name}-py{python[0]}.{python[1]}"
+            report = venv / "report.json"
+            try:
+                session.run("uv", "venv", "-q", "--allow-existing", "-p", exe, str(venv))
+                session.run("uv", "pip", "install", "-q", "-p", str(venv), *requirements)
+                args = ["run", dist, *sorted(releases), "--report", str(report)]
+                session.run(
+                    str(venv / "bin" / "python"),
+                    "tests/history.py",
+                    *args,
+                    *([] if in_pages else ["--alone"]),
+                    success_codes=[0, 1],
+                    external=True,
+                )
+            except nox.command.CommandFailed:
+                session.log(f"{dist} {version} does not run on Python {python}: trying another")
+                continue
+            result = json.loads(report.read_text())
+            break
+        if result is None:
+            names = [c for release, side in releases.items() for c in plan[dist][release][side]]
+            unchecked += [f"{c} ({dist} {version} runs on no Python here)" for c in names]
+            continue
+        checked += result["checked"]
+        failed += [f"{c} on {result['here']}" for c in result["failed"]]
+    for claim in failed:
+        session.log(f"FAILED {claim}")
+    for claim in unchecked:
+        session.warn(f"not checked on this machine: {claim}")
+    print(f"{len(checked)} version claims checked, {len(failed)} failed")
+    if failed or (unchecked and os.environ.get("CI")):
+        session.error(f"{len(failed)} failed, {len(unchecked)} not checked")

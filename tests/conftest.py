@@ -32,6 +32,9 @@ def _repo_files_open() -> set[str]:
     return {f.path for f in psutil.Process().open_files() if f.path.startswith(root)}
 
 
+SESSION_THREADS: set[threading.Thread] = set()  # started by session fixtures, on purpose
+
+
 @pytest.fixture(autouse=True)
 def _no_leaks():
     """Fail a test that leaves a context pushed, a thread running or a repo file open."""
@@ -46,7 +49,11 @@ def _no_leaks():
         if pushed
     ]
     deadline = time.monotonic() + 2
-    new = set(threading.enumerate()) - threads
+    new = {
+        t
+        for t in set(threading.enumerate()) - threads - SESSION_THREADS
+        if not t.name.startswith("asyncio_")  # Playwright's loop keeps its idle workers
+    }
     while any(t.is_alive() for t in new) and time.monotonic() < deadline:
         time.sleep(0.01)  # a thread the test stopped may take a moment to finish
     leaked += [f"thread {t.name}" for t in new if t.is_alive()]
@@ -88,6 +95,18 @@ def lesson_states(tmp_path_factory):
         return states[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, for the whole session (tests/browser.py launches it). Playwright's thread
+    runs as long as the session, not as the first test that asked for it."""
+    import browser as chromium
+
+    before = set(threading.enumerate())
+    with chromium.launch() as launched:
+        SESSION_THREADS.update(set(threading.enumerate()) - before)
+        yield launched
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +163,8 @@ def pytest_xdist_make_scheduler(config, log):
 
 # ---------------------------------------------------------------- the repo stays clean
 
-RUNNERS_OWN = (":(exclude).nox", ":(exclude).venv")  # and __pycache__, .coverage*
+# The runner's own, and the screenshots the browser tests rewrite on purpose (docs/screenshots).
+RUNNERS_OWN = (":(exclude).nox", ":(exclude).venv", ":(exclude)docs/screenshots")
 
 
 def repo_state() -> set[str]:

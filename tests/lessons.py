@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -123,8 +124,10 @@ class Block:
 
     @property
     def id(self) -> str:
-        docs = ROOT / "docs"
-        page = self.page.relative_to(docs) if self.page.is_relative_to(docs) else self.page.name
+        try:  # not Path.is_relative_to: the history runner imports this on Python 3.8
+            page = self.page.relative_to(ROOT / "docs")
+        except ValueError:
+            page = self.page.name
         return f"{page}:{self.line}"
 
     @property
@@ -433,25 +436,59 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def check_console(text: str, cwd: Path) -> None:
-    """Run each ``$`` command with bash in ``cwd``; it must exit 0 and print what is shown.
+# pip, build and venv print deprecation warnings of their own: not this project's failures.
+PACKAGING = re.compile(r"(^|[\s/])(pip\s|python3? -m (build|venv|pip)\b)")
+# The page's bash blocks that an integration test runs, step by step, carry this in a title.
+RUN_BY_TEST = "run by the integration test"
+
+
+def run_step(command: str, cwd: Path, env: dict | None = None, timeout: float = 60) -> str:
+    """Run one ``$`` command with bash in ``cwd``; it must exit 0. Returns what it printed.
 
     A page shows a failing command as ``cmd || echo "exit status $?"``.
     """
-    for command, expected in parse_console(text):
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=cwd,
-            env=clean_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
-        assert matches(expected, done.stdout), (
-            f"$ {command}\n-- expected --\n{expected}\n-- got --\n{done.stdout}"
-        )
+    env = dict(env or clean_env())
+    if PACKAGING.search(command):
+        env.pop("PYTHONWARNINGS", None)
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
+    return done.stdout
+
+
+def check_steps(steps, cwd: Path, env=None, timeout: float = 60, shown_only=False) -> None:
+    """Run each (command, expected output) step; each must print what is shown. With
+    ``shown_only``, a step the page shows without output only has to exit 0 (what pip
+    prints depends on the machine)."""
+    for command, expected in steps:
+        out = run_step(command, cwd, env, timeout)
+        if shown_only and not expected.strip():
+            continue
+        assert matches(expected, out), f"$ {command}\n-- expected --\n{expected}\n-- got --\n{out}"
+
+
+def check_console(text: str, cwd: Path) -> None:
+    """A console block: its ``$`` commands, run in ``cwd``, print what the page shows."""
+    check_steps(parse_console(text), cwd)
+
+
+def steps_run_by_test(page: Page, title_start: str) -> list[tuple[str, str]]:
+    """The ``$`` steps of the page's bash blocks titled ``title_start ... run by the
+    integration test``, in page order."""
+    blocks = [
+        b
+        for b in page.blocks
+        if b.lang == "bash" and RUN_BY_TEST in b.title and b.title.startswith(title_start)
+    ]
+    assert blocks, f"no bash block titled {title_start!r} ... {RUN_BY_TEST!r} on {page.path.name}"
+    return [step for block in blocks for step in parse_console(block.text)]
 
 
 def imported_examples(example: str) -> set[str]:
@@ -468,3 +505,213 @@ def imported_examples(example: str) -> set[str]:
                 continue
             found |= {n.split(".")[0] for n in names} & others
     return found
+
+
+# ---------------------------------------------------------------- version history
+# A "Changed in X" note is proven on both sides of X: its blocks carry version markers, and
+# `nox -s history` (tests/history.py) installs the release just before X and X itself and
+# runs them there. Written for old Pythons too (3.8): the history runner imports this module
+# on the releases it checks.
+
+CHANGED = re.compile(
+    r"Changed in (?P<dist>Flask-Caching|Werkzeug|Flask|Python) "
+    r"(?P<vers>\d+(?:\.\d+)*(?:(?:, | and )\d+(?:\.\d+)*)*)"
+)
+
+
+def boundaries(block: Block) -> set[tuple[str, str]]:
+    """(dist, release) for every version the block's markers name: the releases where its
+    claim starts or stops holding. ``Werkzeug < 0.15`` names ("werkzeug", "0.15")."""
+    return {(m["dist"].lower(), m["ver"].replace(".*", "")) for m in VERSION.finditer(block.title)}
+
+
+def just_below(release: str) -> str:
+    """A version above every release before ``release`` and below it: 0.15 -> 0.14.9999,
+    3.0 -> 2.9999, 1.10 -> 1.9.9999."""
+    parts = [int(p) for p in release.split(".")]
+    while parts and parts[-1] == 0:
+        parts.pop()
+    if not parts:
+        raise ValueError(f"no release comes before {release}")
+    parts[-1] -= 1
+    return ".".join(str(p) for p in [*parts, 9999])
+
+
+def holds_on(block: Block, dist: str, release: str) -> bool:
+    """Whether the block's ``dist`` markers include ``release`` (other markers aside)."""
+    spec = block.requires.get(dist)
+    return spec is not None and spec.contains(release)
+
+
+def one_sided(page: Page) -> list[str]:
+    """Releases the page's markers name with no block for one side of them: a change shown
+    only after (or only before) it happened."""
+    marked = [b for b in page.executable if b.requires]
+    problems = []
+    for dist, release in sorted({x for b in marked for x in boundaries(b)}):
+        for side, on in (("before", just_below(release)), ("from", release)):
+            if not any(holds_on(b, dist, on) for b in marked):
+                problems.append(f"{dist} {release}: no block for {side} it")
+    return problems
+
+
+def changed_notes(page: Page) -> list[tuple[int, str, str]]:
+    """(line, dist, release) of each "Changed in <Dist> <release>" on the page."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    return [
+        (n, m["dist"].lower(), release)
+        for n, line in enumerate(lines, 1)
+        for m in CHANGED.finditer(line)
+        for release in re.split(r", | and ", m["vers"])
+    ]
+
+
+def unmarked_changes(page: Page) -> list[str]:
+    """ "Changed in" notes whose release no block marker on the page names."""
+    named = {x for b in page.executable for x in boundaries(b)}
+    return [
+        f"line {n}: Changed in {dist} {release}"
+        for n, dist, release in changed_notes(page)
+        if (dist, release) not in named
+    ]
+
+
+# ---------------------------------------------------------------- sentences proven by tests
+# A sentence that states behaviour no block on the page can show (a real server, threads,
+# files on disk) names the test that proves it, in backticks, in or right after it:
+# `tests/test_13_cli_and_env.py::test_extra_files_folder_watches_only_python_files`.
+
+TEST_LINK = re.compile(r"`(?P<path>tests/[\w/.-]+\.py)(?:::(?P<name>\w+(?:::\w+)?))?`")
+
+
+def prose(page: Page) -> list[tuple[int, str]]:
+    """(line, text) of the page's lines outside front matter and fenced blocks."""
+    lines = page.path.read_text(encoding="utf-8").splitlines()
+    inside = set()
+    for block in page.blocks:
+        end = block.line + len(block.text.splitlines()) + 1
+        inside.update(range(block.line, end + 1))
+    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" else 0
+    return [(n, line) for n, line in enumerate(lines, 1) if n > start and n not in inside]
+
+
+def test_links(page: Page) -> list[tuple[int, str, str | None]]:
+    """(line, test file, test name or None) for each test the page's prose names."""
+    return [(n, m["path"], m["name"]) for n, line in prose(page) for m in TEST_LINK.finditer(line)]
+
+
+def defined_tests(file: Path) -> set[str]:
+    """Test functions and classes of a test module, and ``Class::method`` for methods."""
+    names = set()
+    for node in ast.parse(file.read_text(encoding="utf-8"), str(file)).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            names |= {f"{node.name}::{f.name}" for f in node.body if hasattr(f, "name")}
+    return names
+
+
+def missing_tests(page: Page) -> list[str]:
+    """Tests the page names that do not exist: a proof that proves nothing."""
+    missing = []
+    for n, path, name in test_links(page):
+        file = ROOT / path
+        if not file.is_file():
+            missing.append(f"line {n}: no file {path}")
+        elif name and name not in defined_tests(file):
+            missing.append(f"line {n}: {path} has no test {name}")
+    return missing
+
+
+# ---------------------------------------------------------------- index pages
+
+
+@dataclass
+class Form:
+    """A form as a browser would submit it, and whether a person can use it."""
+
+    method: str
+    action: str
+    fields: list[str] = field(default_factory=list)  # names of the fields a person fills in
+    unlabelled: list[str] = field(default_factory=list)
+    submit: bool = False
+
+
+class IndexParser(HTMLParser):
+    """The links, forms and ``<code>`` texts of an HTML page."""
+
+    FILLED = {"input", "textarea", "select"}
+    HIDDEN = {"hidden", "submit", "button", "reset", "image"}
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self.codes: list[str] = []
+        self._labels, self._label_for, self._ids = 0, set(), {}
+        self._code: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        elif tag == "form":
+            self.forms.append(Form(a.get("method", "get").upper(), a.get("action", "")))
+        elif tag == "label":
+            self._labels += 1
+            if "for" in a:
+                self._label_for.add(a["for"])
+        elif tag == "code":
+            self._code = []
+        elif self.forms and tag in self.FILLED and a.get("type", "text") not in self.HIDDEN:
+            form, name = self.forms[-1], a.get("name", "")
+            form.fields.append(name)
+            if not self._labels:
+                self._ids[a.get("id", "")] = (form, name)
+        if self.forms and (
+            (tag == "button" and a.get("type", "submit") == "submit")
+            or (tag == "input" and a.get("type") in ("submit", "image"))
+        ):
+            self.forms[-1].submit = True
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._labels = max(0, self._labels - 1)
+        elif tag == "code" and self._code is not None:
+            self.codes.append("".join(self._code).strip())
+            self._code = None
+
+    def handle_data(self, data):
+        if self._code is not None:
+            self._code.append(data)
+
+    def close(self):
+        super().close()
+        for element_id, (form, name) in self._ids.items():
+            if not element_id or element_id not in self._label_for:
+                form.unlabelled.append(name)
+
+
+def read_index(html: str) -> IndexParser:
+    """Parse an HTML page for its links, forms and code."""
+    parser = IndexParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def lesson_page_url(page: Path) -> str:
+    """The lesson page as ``nox -s docs_serve`` serves it."""
+    return f"http://127.0.0.1:8000/lessons/{page.stem}/"
+
+
+def index_rules(app, methods=("GET",)) -> list[str]:
+    """Rules a browser can visit with no arguments: not ``static``, not a trap."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.rpartition(".")[2] != "static"
+        and "<" not in rule.rule
+        and not rule.rule.startswith("/traps")
+        and any(method in rule.methods for method in methods)
+    )

@@ -201,3 +201,14 @@ def waitress_command(example: str, port: int, threads: int = 4) -> list[str]:
         f"host='127.0.0.1', port={port}, threads={threads})"
     )
     return [sys.executable, "-c", loader]
+
+
+def assert_logins_take_alike(url: str, known: dict, unknown: dict, refused: int) -> None:
+    """POST a wrong password for a known name and one for an unknown name, in turns: both
+    are refused with ``refused``, and their median times are within a factor of two (a
+    name that exists must not answer measurably slower)."""
+    timings = median_seconds_in_turns(url, {"known name": known, "unknown name": unknown})
+    statuses = {name: got for name, (got, _) in timings.items()}
+    assert statuses == {"known name": {refused}, "unknown name": {refused}}, statuses
+    ratio = timings["known name"][1] / timings["unknown name"][1]
+    assert 0.5 < ratio < 2, f"a known name takes {ratio:.1f} times as long: {timings}"

@@ -27,3 +27,12 @@ def test_curl_repeats_the_post_after_a_308(base_url):
 def test_a_303_after_the_login_post_is_followed_with_get(base_url):
     done = curl("-L", "-d", "username=ada", "-w", "|%{num_redirects}", f"{base_url}/login")
     assert done.stdout == "user ada\n|1"
+
+
+def test_a_real_server_names_its_own_host_in_the_location(base_url):
+    """The page's blocks show ``Location: http://localhost/projects/``: the test client's
+    host. A real server writes the host the request came to, here 127.0.0.1 and its port."""
+    done = curl("-o", "/dev/null", "-D", "-", f"{base_url}/projects")
+    headers = dict(line.split(": ", 1) for line in done.stdout.splitlines()[1:] if ": " in line)
+    assert headers["Location"] == f"{base_url}/projects/"
+    assert base_url.startswith("http://127.0.0.1:")

@@ -21,34 +21,10 @@ pytestmark = pytest.mark.integration
 
 EXAMPLE = "13_cli_and_env"
 PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
-MARK = "run by the integration test"
 
 
 def page_steps(title_start: str) -> list[tuple[str, str]]:
-    """The ``$`` commands and expected output of the page's bash block with that title."""
-    (block,) = [
-        b
-        for b in PAGE.blocks
-        if b.lang == "bash" and b.title.startswith(title_start) and MARK in b.title
-    ]
-    return lessons.parse_console(block.text)
-
-
-def run(command: str, cwd: Path) -> str:
-    env = lessons.clean_env()
-    if "pip install" in command:  # pip and setuptools' own deprecations are not ours
-        del env["PYTHONWARNINGS"]
-    done = subprocess.run(
-        ["bash", "-c", command],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"$ {command}\n{done.stdout}"
-    return done.stdout
+    return lessons.steps_run_by_test(PAGE, title_start)
 
 
 @pytest.fixture
@@ -124,9 +100,7 @@ def test_a_plugin_command_from_an_installed_package(workdir):
     # The new venv sees the suite's packages (Flask) without reinstalling them.
     suite_site = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
     (site / "suite.pth").write_text(f"{suite_site}\n")
-    for command, expected in page_steps("A plugin"):
-        out = run(command, workdir)
-        assert lessons.matches(expected, out), f"$ {command}\n-- expected --\n{expected}\n{out}"
+    lessons.check_steps(page_steps("A plugin"), workdir, timeout=300)
 
 
 def test_a_production_server_reads_env_only_through_load_dotenv(workdir):
@@ -142,7 +116,7 @@ def test_a_production_server_reads_env_only_through_load_dotenv(workdir):
             str(lessons.EXAMPLES),
             target,
         ]
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/greeting"
         with serve(command, port, cwd=workdir), urllib.request.urlopen(url, timeout=10) as page:
             answers[target] = page.read().decode()
     assert '"greeting":"Hello"' in answers[f"{EXAMPLE}:create_app()"]

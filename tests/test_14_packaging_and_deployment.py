@@ -31,29 +31,13 @@ import pytest
 
 import lessons
 from figures import CLIENTS, POSTS_EACH
-from servers import free_port, median_seconds_in_turns, serve, waitress_command
+from servers import assert_logins_take_alike, free_port, serve, waitress_command
 
 pytestmark = pytest.mark.integration
 
 EXAMPLE = "14_packaging_and_deployment"
 PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
-MARK = "run by the integration test"
 WHEEL = "flaskr-1.0.0-py3-none-any.whl"
-
-
-def page_steps(title_start: str) -> list[tuple[str, str]]:
-    """The ``$`` commands and expected output of the page's blocks with that title."""
-    blocks = [
-        b
-        for b in PAGE.blocks
-        if b.lang == "bash" and MARK in b.title and b.title.startswith(title_start)
-    ]
-    assert blocks, f"no bash block titled {title_start!r} ... {MARK!r} on {PAGE.path.name}"
-    return [step for block in blocks for step in lessons.parse_console(block.text)]
-
-
-# pip and build are not ours: their own deprecation warnings are not this lesson's failures.
-PACKAGING_TOOLS = ("python -m build", "python -m venv", "venv/bin/pip", ".venv/bin/pip")
 
 
 def learner_env() -> dict[str, str]:
@@ -63,24 +47,8 @@ def learner_env() -> dict[str, str]:
 
 
 def run_steps(title_start: str, cwd: Path) -> None:
-    for command, expected in page_steps(title_start):
-        env = learner_env()
-        if command.startswith(PACKAGING_TOOLS):
-            del env["PYTHONWARNINGS"]
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=180,
-        )
-        assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{done.stdout}"
-        if expected.strip():
-            assert lessons.matches(expected, done.stdout), (
-                f"$ {command}\n-- expected --\n{expected}\n-- got --\n{done.stdout}"
-            )
+    steps = lessons.steps_run_by_test(PAGE, title_start)
+    lessons.check_steps(steps, cwd, env=learner_env(), timeout=180, shown_only=True)
 
 
 def server_command(program: str, default_address: str, port: int) -> list[str]:
@@ -175,6 +143,7 @@ def test_the_wheel_holds_the_package_and_nothing_else(deployed):
         "flaskr/templates/base.html",
         "flaskr/templates/blog/create.html",
         "flaskr/templates/blog/index.html",
+        "flaskr/templates/blog/update.html",
     ]
 
 
@@ -258,18 +227,10 @@ def test_waitress_register_login_post(waitress_url):
 def test_an_unknown_name_takes_as_long_as_a_wrong_password(waitress_url):
     """Known and unknown names, in turns through waitress: the median times are alike."""
     form = {"username": "timed", "password": "correct horse"}
-    assert Browser(waitress_url).send("/auth/register", form)[0] == 302
-    forms = {
-        "known name": {**form, "password": "wrong"},
-        "unknown name": {"username": "nobody-of-that-name", "password": "wrong"},
-    }
-    timings = median_seconds_in_turns(f"{waitress_url}/auth/login", forms)
-    assert {name: statuses for name, (statuses, _) in timings.items()} == {
-        "known name": {400},
-        "unknown name": {400},
-    }
-    ratio = timings["known name"][1] / timings["unknown name"][1]
-    assert 0.5 < ratio < 2, f"a known name takes {ratio:.1f} times as long: {timings}"
+    assert Browser(waitress_url).send("/auth/register", form)[0] == 303
+    known = {**form, "password": "wrong"}
+    unknown = {"username": "nobody-of-that-name", "password": "wrong"}
+    assert_logins_take_alike(f"{waitress_url}/auth/login", known, unknown, refused=400)
 
 
 def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(

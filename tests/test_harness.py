@@ -202,3 +202,79 @@ def test_no_hypothesis_profile_has_a_deadline():
 
     for name in ("ci", "fuzz"):
         assert settings.get_profile(name).deadline is None, name
+
+
+def test_boundaries_are_the_releases_markers_name(tmp_path):
+    block = page_with(
+        tmp_path,
+        '```pycon title="Flask-Caching ≥ 1.10 · Flask-Caching < 2.5 · Flask == 3.1.*"\n```\n',
+    ).blocks[0]
+    assert lessons.boundaries(block) == {
+        ("flask-caching", "1.10"),
+        ("flask-caching", "2.5"),
+        ("flask", "3.1"),
+    }
+    assert [lessons.just_below(r) for r in ("0.15", "3.0", "1.10")] == [
+        "0.14.9999",
+        "2.9999",
+        "1.9.9999",
+    ]
+
+
+def test_a_change_shown_on_one_side_only_fails(tmp_path):
+    both = '```pycon title="Werkzeug < 0.15"\n```\n```pycon title="Werkzeug ≥ 0.15"\n```\n'
+    assert not lessons.one_sided(page_with(tmp_path, both))
+    after_only = page_with(tmp_path, '```pycon title="Werkzeug ≥ 0.15"\n```\n')
+    assert lessons.one_sided(after_only) == ["werkzeug 0.15: no block for before it"]
+
+
+def test_a_changed_note_without_markers_fails(tmp_path):
+    marked = '```pycon title="Flask < 2.2"\n```\n```pycon title="Flask ≥ 2.2"\n```\n'
+    page = page_with(tmp_path, f"## Changed in Flask 2.2 and 2.3\n\n{marked}")
+    assert lessons.unmarked_changes(page) == ["line 1: Changed in flask 2.3"]
+    note = '!!! info "Changed in Werkzeug 0.15"\n\n    ```pycon\n    >>> 1\n    1\n    ```\n'
+    assert lessons.unmarked_changes(page_with(tmp_path, note)) == [
+        "line 1: Changed in werkzeug 0.15"
+    ]
+
+
+def test_a_page_naming_a_missing_test_fails(tmp_path):
+    page = page_with(
+        tmp_path,
+        "Proven by `tests/test_harness.py::test_matches` and `tests/test_harness.py`.\n\n"
+        "Not by `tests/test_harness.py::test_nothing_here` nor `tests/test_nowhere.py::test_x`.\n"
+        "```bash\n$ pytest `tests/test_in_a_block.py::ignored`\n```\n",
+    )
+    assert [(n, name) for n, _, name in lessons.test_links(page)] == [
+        (1, "test_matches"),
+        (1, None),
+        (3, "test_nothing_here"),
+        (3, "test_x"),
+    ]
+    assert lessons.missing_tests(page) == [
+        "line 3: tests/test_harness.py has no test test_nothing_here",
+        "line 3: no file tests/test_nowhere.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "packaging"),
+    [
+        ("python -m build", True),
+        ("venv/bin/pip install dist/flaskr-1.0.0-py3-none-any.whl", True),
+        (".venv/bin/python -m pip install -e .", True),
+        ("python3 -m venv .venv", True),
+        ("flask --app examples/13_cli_and_env greet ada", False),
+        ("echo pipeline", False),
+    ],
+)
+def test_only_packaging_tools_may_warn(command, packaging):
+    """One rule for every step the suite runs: pip, build and venv keep their own warnings."""
+    assert bool(lessons.PACKAGING.search(command)) is packaging
+
+
+def test_a_step_shown_without_output_only_has_to_exit_zero(tmp_path):
+    steps = [("echo whatever pip prints", "")]
+    lessons.check_steps(steps, tmp_path, shown_only=True)
+    with pytest.raises(AssertionError, match="expected"):
+        lessons.check_steps(steps, tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import flask.cli
 import pytest
@@ -135,6 +136,66 @@ def test_every_rule_is_requested(example, tmp_path):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
+def test_index_page(example, tmp_path):
+    """``/`` is an HTML page that links every page a browser can visit without arguments and
+    the lesson page; a usable form (labels, a submit button) posts to every POST rule, on the
+    index or on a page it links to. A rule the front matter lists under ``not_on_index``
+    (with the reason) is exempt: flaskr shows "New" and "Log out" only once signed in."""
+    page = page_of(example)
+    app = lessons.import_example(example).create_app(lessons.config_for(page, tmp_path))
+    client = app.test_client()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    index = lessons.read_index(response.get_data(as_text=True))
+    exempt = set(page.meta.get("not_on_index") or {})
+    linked = {urlsplit(href).path for href in index.links if not urlsplit(href).netloc}
+    missing = set(lessons.index_rules(app)) - linked - exempt - {"/"}
+    assert not missing, f"the index links none of {sorted(missing)}"
+    assert lessons.lesson_page_url(page.path) in index.links, "no link to the lesson page"
+
+    forms = [("/", form) for form in index.forms]
+    for path in sorted(linked - {"/", *(page.meta.get("fails_on_purpose") or [])}):
+        answer = client.get(path)
+        answer.close()  # a static file's answer holds it open until closed
+        if answer.status_code == 200 and answer.mimetype == "text/html":
+            forms += [(path, form) for form in lessons.read_index(answer.get_data(True)).forms]
+    adapter, posted = app.url_map.bind("localhost"), set()
+    for path, form in forms:
+        assert form.submit, f"a form on {path} has no submit button"
+        assert not form.unlabelled, f"fields without a label on {path}: {form.unlabelled}"
+        action = urlsplit(urljoin(path, form.action)).path
+        try:
+            posted.add(adapter.match(action, form.method, return_rule=True)[0].rule)
+        except RequestRedirect as moved:  # a 308 to the slash: the browser posts again
+            posted.add(adapter.match(urlsplit(moved.new_url).path, form.method, True)[0].rule)
+        except HTTPException:
+            pass
+    wanted = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/traps")
+    }
+    assert not wanted - posted - exempt, f"no form posts to {sorted(wanted - posted - exempt)}"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_page_shows_its_screenshot(example):
+    """*Run it* shows docs/screenshots/NN-topic.png, which the browser tests take (`nox -s
+    browser` rewrites it, so it shows what the app draws today); it is a small PNG."""
+    page = page_of(example)
+    text = page.path.read_text(encoding="utf-8")
+    run_it = text.split("## Run it", 1)[1].split("\n## ", 1)[0]
+    assert re.search(rf"!\[[^]]+\]\(\.\./screenshots/{page.path.stem}\.png\)", run_it), (
+        f"*Run it* does not show ../screenshots/{page.path.stem}.png"
+    )
+    png = lessons.ROOT / "docs" / "screenshots" / f"{page.path.stem}.png"
+    assert png.is_file(), f"{png.name} is missing: run `nox -s browser`"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size < 100_000
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
 def test_imports_no_other_example(example):
     assert not lessons.imported_examples(example)
 
@@ -172,3 +233,25 @@ def test_listed_in_the_readme_and_on_the_home_page(example):
     ):
         row = rf"^\| {example[:2]} \| \[[^]]+\]\({re.escape(link)}\) \| .+ \|$"
         assert re.search(row, (lessons.ROOT / doc).read_text(), re.MULTILINE), f"no row in {doc}"
+
+
+# ---------------------------------------------------------------- version history
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_changed_notes_carry_markers(example):
+    """Each "Changed in <Dist> <release>" on a page has blocks whose markers name that
+    release, so `nox -s history` runs the note's claim on both sides of it."""
+    assert not lessons.unmarked_changes(page_of(example))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_version_claims_have_both_sides(example):
+    """A release a marker names has a block for before it and one for from it on."""
+    assert not lessons.one_sided(page_of(example))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_tests_the_page_names_exist(example):
+    """A sentence proven by a test names it (`tests/test_x.py::test_y`): the test exists."""
+    assert not lessons.missing_tests(page_of(example))

@@ -34,7 +34,7 @@ EXAMPLES = lessons.example_names()
 # --8<-- [start:figures]
 GET_REPEATS = 25  # each GET rule per round
 POST_REPEATS = 110  # each rule that reads a body, per round: more than a bounded store keeps
-ROUND_SECONDS = 15  # a round stops there, however far it got; the second sends as many
+ROUND_SECONDS = 6  # a round stops there, however far it got; the second sends as many
 RSS_BOUND = 4 * 2**20  # growth allowed in round 2 under waitress (measured: under 0.2 MiB)
 ITEMS_BOUND = 10  # items a container may gain in round 2: a template or cache entry or two
 # --8<-- [end:figures]

@@ -136,9 +136,21 @@
         body.append(block);
         if (fits(body.parentElement)) continue;
         block.remove();
-        if (!empty()) {
+        const slide = body.parentElement;
+        const room = slide.clientHeight - (body.offsetTop + body.offsetHeight);
+        if (!empty() && cutter(block) && room > 0.3 * slide.clientHeight) {
+          force(block, body, queue); // start a long listing here, go on on the next slide
+        } else if (!empty()) {
+          // A sentence that introduces the block ("...:") goes with it, if it is not alone.
+          const carry = [block];
+          const intro = body.lastElementChild;
+          const leads = intro.matches("p") && intro.textContent.trim().endsWith(":");
+          if (leads && body.children.length > (heading ? 2 : 1)) {
+            intro.remove();
+            carry.unshift(intro);
+          }
           body = open(heading, index, true);
-          queue.unshift(block);
+          queue.unshift(...carry);
         } else {
           force(block, body, queue);
         }

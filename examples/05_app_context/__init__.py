@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
 from . import db
@@ -39,8 +39,8 @@ def create_app(test_config=None):
 
     # --8<-- [start:current_app]
     # current_app is the app handling this request: the same code serves every app.
-    @app.get("/")
-    def index():
+    @app.get("/app")
+    def app_info():
         return {"app": current_app.name, "title": current_app.config["TITLE"]}
 
     # --8<-- [end:current_app]
@@ -87,5 +87,10 @@ def create_app(test_config=None):
         return {"notes": db.get_db().execute("SELECT * FROM notes").fetchall()}
 
     # --8<-- [end:failing]
+
+    # The index: a link to every page and a form for the POST (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     return app

@@ -3,7 +3,7 @@ in order, recorded; and what each of them receives when something goes wrong."""
 
 import os
 
-from flask import Flask, abort, appcontext_tearing_down, g
+from flask import Flask, abort, appcontext_tearing_down, g, render_template
 
 from . import admin
 
@@ -106,6 +106,11 @@ def create_app(test_config=None):
         abort(404)
 
     # --8<-- [end:views]
+
+    # The index: a link to every page (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     app.register_blueprint(admin.bp)
     return app

@@ -1,11 +1,12 @@
 """Plain view functions: no decorators, no app. __init__.py maps URLs to them."""
 
+from flask import render_template
 from markupsafe import escape
 
 
 # --8<-- [start:views]
 def index():
-    return "index\n"
+    return render_template("index.html")  # links every page of the lesson
 
 
 def user(username):

@@ -6,7 +6,7 @@ import os
 import re
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
 from . import shop
@@ -64,7 +64,7 @@ def create_app(test_config=None):
     def index():
         app.logger.debug("index: a debug record")
         app.logger.info("index visited")
-        return "hello\n"
+        return render_template("index.html")  # links every page of the lesson
 
     # An unhandled exception: Flask logs it with its traceback; the client gets a bare 500.
     @app.get("/boom")

@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, render_template
 
 from . import catalog, reports
 from .extensions import cache
@@ -46,6 +46,11 @@ def create_app(test_config=None):
         from . import traps
 
         app.register_blueprint(traps.bp)
+
+    # The index: a link to every page and a form for every POST (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     # --8<-- [start:backend]
     # Which backend, which process filled the entry, which one answers. With SimpleCache

@@ -4,7 +4,15 @@ Range requests, generators, and file names that never leave the download folder.
 import os
 
 import click
-from flask import Flask, abort, request, send_file, send_from_directory, stream_with_context
+from flask import (
+    Flask,
+    abort,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    stream_with_context,
+)
 from werkzeug.security import safe_join
 
 SAMPLES = {
@@ -108,6 +116,11 @@ def create_app(test_config=None):
         return app.response_class(stream_with_context(squares()), mimetype="text/csv")
 
     # --8<-- [end:generators]
+
+    # The index: a link to every page, and the command to run first (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     if app.config["TRAPS"]:
         from .traps import register_traps

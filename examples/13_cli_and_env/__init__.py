@@ -4,7 +4,7 @@
 import os
 
 import click
-from flask import Flask
+from flask import Flask, render_template
 from flask.cli import AppGroup
 
 
@@ -19,9 +19,14 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)  # a test reads nothing from the machine
 
     # --8<-- [start:views]
-    # What the environment decided: a config value and debug mode.
+    # The index: the page and the commands (templates/index.html).
     @app.get("/")
     def index():
+        return render_template("index.html")
+
+    # What the environment decided: a config value and debug mode.
+    @app.get("/greeting")
+    def greeting():
         return {"greeting": app.config["GREETING"], "debug": app.debug}
 
     # --8<-- [end:views]

@@ -72,6 +72,11 @@ def create_app(test_config=None):
     # --8<-- [end:hosts]
 
     # --8<-- [start:parts]
+    # The tutorial's first view: proof that the factory works, before any blueprint.
+    @app.get("/hello")
+    def hello():
+        return "Hello, World!"
+
     from . import auth, blog, db
 
     db.init_app(app)

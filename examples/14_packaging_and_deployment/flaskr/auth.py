@@ -3,7 +3,7 @@
 import functools
 import secrets
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_db
@@ -36,12 +36,13 @@ def login_required(view):
 # --8<-- [end:user]
 
 
-def form_error(template, message):
-    """Show the form again with what was wrong: a 400, the client's mistake."""
-    return render_template(template, error=message), 400
-
-
 # --8<-- [start:register]
+def form_error(template, message, **context):
+    """Show the form again, the reason flashed above it: a 400, the client's mistake."""
+    flash(message)
+    return render_template(template, **context), 400
+
+
 # Passwords are stored hashed (salted scrypt or pbkdf2), never as typed.
 @bp.route("/register", methods=("GET", "POST"))
 def register():
@@ -49,8 +50,10 @@ def register():
         return render_template("auth/register.html")
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    if not username or not password:
-        return form_error("auth/register.html", "Username and password are required.")
+    if not username:
+        return form_error("auth/register.html", "Username is required.")
+    if not password:
+        return form_error("auth/register.html", "Password is required.")
     db = get_db()
     try:
         with db:  # commit, or roll back if the INSERT fails
@@ -78,7 +81,7 @@ DUMMY_HASH = generate_password_hash(secrets.token_hex())
 def login():
     if request.method == "GET":
         return render_template("auth/login.html")
-    username = request.form.get("username", "")
+    username = request.form.get("username", "").strip()
     user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
     stored = user["password"] if user else DUMMY_HASH
     if not check_password_hash(stored, request.form.get("password", "")) or user is None:

@@ -6,13 +6,14 @@ import pytest
 from flaskr import create_app
 from flaskr.db import get_db
 
-# The user "test" (password "test"), hashed with few rounds so that tests stay fast.
+# The users "test" and "other" (each password the same as the name), hashed with few rounds
+# so that tests stay fast, and one post by "test", as in the tutorial's tests.
 DATA = (Path(__file__).parent / "data.sql").read_text()
 
 
 @pytest.fixture
 def app(tmp_path):
-    """An app in testing mode on a fresh database in a temp folder, with the user "test"."""
+    """An app in testing mode on a fresh database in a temp folder, with the data above."""
     config = {"TESTING": True, "DATABASE": str(tmp_path / "test.sqlite")}
     app = create_app({**config, "SECRET_KEY": "a-key-for-the-tests-only"})  # noqa: S106
     with app.app_context():

@@ -15,8 +15,8 @@ def test_register(client, app):
 @pytest.mark.parametrize(
     ("username", "password", "message"),
     [
-        ("", "", b"Username and password are required."),
-        ("a", "", b"Username and password are required."),
+        ("", "", b"Username is required."),
+        ("a", "", b"Password is required."),
         ("test", "test", b"already registered"),
     ],
 )
@@ -24,6 +24,12 @@ def test_register_validates_input(client, username, password, message):
     response = client.post("/auth/register", data={"username": username, "password": password})
     assert response.status_code == 400
     assert message in response.data
+
+
+def test_names_lose_the_spaces_around_them(client, auth):
+    client.post("/auth/register", data={"username": " ada ", "password": "a"})
+    assert auth.login("ada", "a").headers["Location"] == "/"
+    assert auth.login(" ada", "a").headers["Location"] == "/"
 
 
 def test_login(client, auth):
@@ -37,10 +43,11 @@ def test_login(client, auth):
 
 
 @pytest.mark.parametrize(("username", "password"), [("nobody", "test"), ("test", "wrong")])
-def test_login_gives_one_message_for_any_mistake(auth, username, password):
+def test_login_gives_one_message_for_any_mistake(client, auth, username, password):
     response = auth.login(username, password)
     assert response.status_code == 400
-    assert b"Incorrect username or password." in response.data
+    assert b'<div class="flash">Incorrect username or password.</div>' in response.data
+    assert b"Incorrect" not in client.get("/auth/login").data  # shown once, then gone
 
 
 def test_logout(client, auth):

@@ -27,3 +27,7 @@ def test_reads_config_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SECRET_KEY"] == "a-real-key-from-the-environment-0123456789"  # noqa: S105
     assert app.config["DATABASE"] == str(tmp_path / "db.sqlite")
     assert not app.testing
+
+
+def test_hello(client):
+    assert client.get("/hello").data == b"Hello, World!"
