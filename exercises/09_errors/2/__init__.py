@@ -93,7 +93,7 @@ def create_app(test_config=None):
     # --8<-- [end:handlers]
 
     # --8<-- [start:views]
-    # An HTML page, for contrast with the API below.
+    # An HTML page, for contrast with the API below: it links every page (templates/index.html).
     @app.get("/")
     def index():
         return render_template("index.html")
