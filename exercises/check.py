@@ -46,7 +46,7 @@ class Exercise:
         """The ``###`` heading above its first block, without the id."""
         lines = self.page.path.read_text(encoding="utf-8").splitlines()[: self.blocks[0].line]
         heading = next((line for line in reversed(lines) if line.startswith("### ")), "### ?")
-        return re.sub(rf"^### (Exercise )?{self.id}\W*", "", heading).strip("# ")
+        return re.sub(rf"^### (Exercise )?{self.id}\s*[·:.-]?\s*", "", heading).strip()
 
 
 def find_all() -> list[Exercise]:
