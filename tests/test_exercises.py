@@ -44,6 +44,7 @@ def test_every_lesson_has_its_exercises(example):
     wanted = 3 if number in LARGE else 2
     assert len(page.exercises) >= wanted, f"{page.path.name}: {wanted} exercises wanted"
     assert "## Your turn" in text
+    assert text.index("## Your turn") < text.index("## Read more"), "Your turn, then Read more"
     for exercise, blocks in page.exercises.items():
         assert exercise.startswith(f"{number}-"), f"exercise {exercise} on lesson {number}"
         assert all(b.line > text[: text.index("## Your turn")].count("\n") for b in blocks)
