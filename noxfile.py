@@ -356,7 +356,9 @@ def history(session: nox.Session) -> None:
                     external=True,
                 )
             except nox.command.CommandFailed:
-                session.log(f"{dist} {version} does not run on Python {python}: trying another")
+                session.log(
+                    f"{dist} {version} does not run on Python %d.%d: trying another" % python
+                )
                 continue
             result = json.loads(report.read_text())
             break
