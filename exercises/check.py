@@ -139,10 +139,11 @@ def _run(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tmp: Pat
                 key = tuple(sorted(block.config.items()))
                 if key not in states:
                     states[key] = build(module, page, tmp / f"app{len(states)}", block.config)
+                client, globs = states[key]
                 if block.lang == "http":
-                    lessons.check_http(block.text, states[key]["client"])
+                    lessons.check_http(block.text, client)
                 else:
-                    lessons.check_pycon(block, states[key])
+                    lessons.check_pycon(block, globs)
         except AssertionError as failure:
             results.append(Result(block, False, explain(block, str(failure))))
         except Exception as error:  # the app raised: where, in one line
@@ -166,12 +167,13 @@ def environment(env: dict):
         os.environ.update(saved)
 
 
-def build(module, page: lessons.Page, tmp: Path, config: dict) -> dict:
-    """What a page's http and pycon blocks see: the app, its client, the module's names."""
+def build(module, page: lessons.Page, tmp: Path, config: dict) -> tuple:
+    """What a page's blocks see: the client its http blocks share, and the names its pycon
+    blocks share (the app and the module's public names), as tests/conftest.py's Lesson."""
     tmp.mkdir(parents=True)
     app = module.create_app(lessons.config_for(page, tmp, config))
     public = {k: v for k, v in vars(module).items() if not k.startswith("_")}
-    return {**public, "app": app, "client": app.test_client()}
+    return app.test_client(), {**public, "app": app}
 
 
 def raised(error: BaseException, folder: Path) -> str:
@@ -183,6 +185,17 @@ def raised(error: BaseException, folder: Path) -> str:
     inside = [f for f in frames if Path(f.filename).absolute().is_relative_to(folder.absolute())]
     where = f" (at {Path(inside[-1].filename).name}, line {inside[-1].lineno})" if inside else ""
     return f"{type(error).__name__}: {one_line(str(error))}{where}"
+
+
+def apart(got: str, want: str, width: int = 70) -> tuple[str, str]:
+    """Both texts on one line each, from a little before the first character that differs."""
+    got, want = one_line(got, 10_000), one_line(want, 10_000)
+    same = next((n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), 0)
+    start = max(0, same - 20)
+    cut = ("..." if start else "", "...")
+    got = cut[0] + got[start : start + width] + (cut[1] if len(got) > start + width else "")
+    want = cut[0] + want[start : start + width] + (cut[1] if len(want) > start + width else "")
+    return got, want
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -206,7 +219,8 @@ def difference(want: str, got: str) -> str:
     wants, gots = want.strip("\n").splitlines(), got.strip("\n").splitlines()
     for n, (w, g) in enumerate(zip(wants, gots, strict=False), 1):
         if not lessons.matches(w, g) and "..." not in w:
-            return f"line {n} is {one_line(g, 80)!r}, the page expects {one_line(w, 80)!r}"
+            g, w = apart(g, w)
+            return f"line {n} is {g!r}, the page expects {w!r}"
     if len(gots) < len(wants):
         return (
             f"it ends after line {len(gots)}, the page expects {one_line(wants[len(gots)], 80)!r}"
@@ -248,5 +262,5 @@ def explain(block: lessons.Block, failure: str) -> str:
         last = [line for line in m["exc"].splitlines() if line.strip()][-1]
         return f">>> {source} raised {one_line(last)}"
     got = m["got"] if m["got"] is not None else m["got2"]
-    want = m["want"] if m["want"] is not None else ""
-    return f">>> {source} gave {one_line(got, 80)!r}, the page expects {one_line(want, 80)!r}"
+    got, want = apart(got, m["want"] if m["want"] is not None else "")
+    return f">>> {source} gave {got!r}, the page expects {want!r}"

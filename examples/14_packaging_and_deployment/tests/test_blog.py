@@ -7,14 +7,14 @@ def test_index(client, auth):
     assert b"Log In" in page
     assert b"Register" in page
     assert b'href="/hello"' in page
-    assert b'href="/create"' not in page
+    assert b'<a class="action" href="/create">New</a>' not in page  # logged out: no New
     auth.login()
     page = client.get("/").data
     assert b"test title" in page
     assert b"by test on 2018-01-01 00:00:00" in page
     assert b"test\nbody" in page
     assert b'href="/1/update"' in page
-    assert b'href="/create"' in page
+    assert b'<a class="action" href="/create">New</a>' in page
 
 
 def test_index_escapes_what_it_prints(client, auth):

@@ -1,0 +1,79 @@
+"""The database connection's lifecycle, flaskr style: open on first use, close at teardown.
+
+This module never imports the app: there is no app to import (the factory builds it), and
+importing the package from here would be circular. It reaches the app through
+``current_app`` and keeps the connection on ``g``, both set up by the app context.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app, g
+
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+
+
+# --8<-- [start:get_db]
+def get_db():
+    """The connection of the current app context: opened on first use, then reused."""
+    if "db" not in g:
+        g.db = sqlite3.connect(current_app.config["DATABASE"])
+        g.db.row_factory = sqlite3.Row
+        g.db.executescript(SCHEMA)  # tables that are missing are created
+    return g.db
+
+
+# --8<-- [start:solution]
+def get_audit():
+    """Exercise 05-1: a second connection, to audit.sqlite next to the notes' database, kept
+    on g like the first."""
+    if "audit" not in g:
+        folder = os.path.dirname(current_app.config["DATABASE"])
+        g.audit = sqlite3.connect(os.path.join(folder, "audit.sqlite"))
+        g.audit.execute("CREATE TABLE IF NOT EXISTS audit (action TEXT)")
+    return g.audit
+
+
+def close_db(error):
+    """Teardown: Flask calls it with the error that ended the context, or None. It closes
+    every connection the context opened."""
+    for name in ("db", "audit"):
+        connection = g.pop(name, None)
+        if connection is not None:
+            connection.close()
+
+
+# --8<-- [end:solution]
+
+
+# --8<-- [end:get_db]
+
+
+# --8<-- [start:cli]
+def init_db():
+    """Drop the notes and create the tables again."""
+    db = get_db()
+    db.execute("DROP TABLE IF EXISTS note")
+    db.executescript(SCHEMA)
+    # --8<-- [start:audit]
+    with get_audit() as audit:  # exercise 05-1: commits the audit row
+        audit.execute("INSERT INTO audit VALUES ('init')")
+    # --8<-- [end:audit]
+
+
+@click.command("init-db")
+def init_db_command():
+    """Start the database afresh (Flask pushes an app context for the command)."""
+    init_db()
+    click.echo("Initialized the database.")
+
+
+def init_app(app):
+    """Register this module's teardown and command on an app (called by the factory)."""
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)
+
+
+# --8<-- [end:cli]
