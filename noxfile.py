@@ -27,6 +27,7 @@ nox.options.sessions = [
     "lint",
     "matrix",  # 2.3, 3.0, 3.1 (the pinned stack, under coverage) and next
     "integration",
+    "exercises",
     "coverage",
     "docs",
     "browser",  # reuses the site `docs` built
