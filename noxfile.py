@@ -27,6 +27,7 @@ nox.options.sessions = [
     "lint",
     "matrix",  # 2.3, 3.0, 3.1 (the pinned stack, under coverage) and next
     "integration",
+    "exercises",
     "coverage",
     "docs",
     "browser",  # reuses the site `docs` built
@@ -297,11 +298,13 @@ def history(session: nox.Session) -> None:
     as the matrix's `next`), each in a venv of its own, and runs the claims there with
     tests/history.py. A release that needs an older Python than nox's gets the oldest Python
     here that it runs on; claims no Python here can run are named, and fail the session in
-    CI (CI=true), which has them all.
+    CI (CI=true), which has them all. `nox -s history -- werkzeug python` checks only those.
     """
     session.install("uv", *CURRENT, "pyyaml", "packaging")
     session.env["UV_PYTHON_DOWNLOADS"] = "never"  # only the Pythons this machine has
     plan = json.loads(session.run("python", "tests/history.py", "plan", silent=True))
+    if session.posargs:  # `nox -s history -- werkzeug`: only that package's releases
+        plan = {dist: releases for dist, releases in plan.items() if dist in session.posargs}
     here = pythons()
     out = session.run("python", "-c", "import sys; print(*sys.version_info[:2])", silent=True)
     current = tuple(int(p) for p in out.split())
@@ -354,7 +357,9 @@ def history(session: nox.Session) -> None:
                     external=True,
                 )
             except nox.command.CommandFailed:
-                session.log(f"{dist} {version} does not run on Python {python}: trying another")
+                session.log(
+                    f"{dist} {version} does not run on Python %d.%d: trying another" % python
+                )
                 continue
             result = json.loads(report.read_text())
             break

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 copy_app(exercise.example, folder.parent)
                 print(f"Made your copy of the lesson's app in {shown(folder)}/: edit it there.")
-            print(f"Run it with: flask --app {shown(folder)} run --debug")
+            print(f"Run it with: .venv/bin/flask --app {shown(folder)} run --debug")
         results = run_checks(folder, exercise.page, exercise.blocks, Path(tmp) / "run")
     for r in results:
         print(f"  {r.verdict:4}  line {r.block.line}: {r.message}")

@@ -46,7 +46,7 @@ class Exercise:
         """The ``###`` heading above its first block, without the id."""
         lines = self.page.path.read_text(encoding="utf-8").splitlines()[: self.blocks[0].line]
         heading = next((line for line in reversed(lines) if line.startswith("### ")), "### ?")
-        return re.sub(rf"^### (Exercise )?{self.id}\W*", "", heading).strip("# ")
+        return re.sub(rf"^### (Exercise )?{self.id}\s*[·:.-]?\s*", "", heading).strip()
 
 
 def find_all() -> list[Exercise]:
@@ -99,18 +99,26 @@ def run_checks(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tm
 
     Blocks share one app per config in page order, as on the lesson page. The package is
     imported under its own name from ``folder``'s parent, and sys.modules and sys.path are
-    put back afterwards, so the lesson's app (or another copy) can be imported next.
+    put back afterwards (what the copy added to them goes), so the lesson's app or another
+    copy can be imported next.
     """
-    name = folder.name
-    saved = {m: sys.modules.pop(m) for m in list(sys.modules) if m.split(".")[0] == name}
+    name, lesson = folder.name, lessons.EXAMPLES / folder.name
+    saved = {m: sys.modules.pop(m) for m in list(sys.modules) if ours(m, name, lesson)}
     sys.path.insert(0, str(folder.parent))
+    paths = list(sys.path)
     try:
         return _run(folder, page, blocks, tmp)
     finally:
-        sys.path.remove(str(folder.parent))
-        for m in [m for m in sys.modules if m.split(".")[0] == name]:
+        sys.path[:] = [p for p in sys.path if p in paths and p != str(folder.parent)]
+        for m in [m for m in sys.modules if ours(m, name, folder)]:
             del sys.modules[m]
         sys.modules.update(saved)
+
+
+def ours(module: str, name: str, folder: Path) -> bool:
+    """The package ``name``, or a module loaded from ``folder`` (lesson 14's flaskr)."""
+    file = getattr(sys.modules[module], "__file__", None) or ""
+    return module.split(".")[0] == name or Path(file).absolute().is_relative_to(folder)
 
 
 def _run(folder: Path, page: lessons.Page, blocks: list[lessons.Block], tmp: Path):

@@ -164,7 +164,12 @@ def pytest_xdist_make_scheduler(config, log):
 # ---------------------------------------------------------------- the repo stays clean
 
 # The runner's own, and the screenshots the browser tests rewrite on purpose (docs/screenshots).
-RUNNERS_OWN = (":(exclude).nox", ":(exclude).venv", ":(exclude)docs/screenshots")
+RUNNERS_OWN = (
+    ":(exclude).nox",
+    ":(exclude).venv",
+    ":(exclude).ruff_cache",
+    ":(exclude)docs/screenshots",
+)
 
 
 def repo_state() -> set[str]:

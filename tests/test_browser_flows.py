@@ -10,16 +10,15 @@ those are let through.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import shutil
 import subprocess
 from urllib.parse import urlsplit
 
 import pytest
 
 import lessons
+from browser import local_only
 from servers import flask_run
 
 pytestmark = pytest.mark.browser
@@ -27,25 +26,6 @@ pytestmark = pytest.mark.browser
 FLASKR = "14_packaging_and_deployment"
 DOWNLOADS = "12_streaming_downloads"
 LOAD_FAILED = re.compile(r"Failed to load resource: the server responded with a status of (\d+) .*")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium where installed (else Playwright's own), kept off the network."""
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=args)
-        yield browser
-        browser.close()
 
 
 class Watch:
@@ -56,7 +36,7 @@ class Watch:
         self.context.set_default_timeout(20_000)  # a busy, shared machine
         self.problems: list[str] = []
         self.refusals: set[tuple[int, str]] = set()  # 4xx answers the test provokes
-        self.context.route("**/*", self._local_only)
+        local_only(self.context, self.problems)
         self.context.on("console", self._console)
         self.context.on("weberror", lambda e: self.problems.append(f"page error: {e.error}"))
         self.context.on("response", self._response)
@@ -65,13 +45,6 @@ class Watch:
     def refused(self, status: int, path: str) -> None:
         """The test provokes this answer: Chromium's console line for it is no problem."""
         self.refusals.add((status, path))
-
-    def _local_only(self, route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.problems.append(f"request to another host: {route.request.url}")
-            route.abort()
 
     def _console(self, message):
         if message.type != "error":
@@ -91,12 +64,12 @@ class Watch:
 
 
 @pytest.fixture
-def person(chromium):
+def person(browser):
     """A new browser context for each call (``person()``); each must end with no problem."""
     watches: list[Watch] = []
 
     def person() -> Watch:
-        watches.append(Watch(chromium))
+        watches.append(Watch(browser))
         return watches[-1]
 
     yield person
@@ -258,3 +231,76 @@ def test_flaskr_refuses_someone_elses_post(flaskr, person):
 
     hopper.page.goto(flaskr + "/")
     assert post_titled(hopper.page, "Hopper's post").locator(".body").text_content() == "Mine."
+
+
+# ---------------------------------------------------------------- lesson 12: downloads
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory):
+    """Lesson 12 as *Run it* starts it: ``init``, then ``run --debug``; yields the base URL
+    and the download folder."""
+    folder = tmp_path_factory.mktemp("downloads")
+    env = {"FLASK_DOWNLOAD_FOLDER": str(folder)}
+    assert "wrote" in flask_command(DOWNLOADS, "init", **env)
+    log = folder.parent / f"{folder.name}.log"
+    with flask_run(DOWNLOADS, "--debug", log=log, **env) as url:
+        yield url, folder
+    assert "Traceback" not in log.read_text()
+
+
+def test_12_a_non_ascii_download_name_is_the_name_saved(downloads, person):
+    base, folder = downloads
+    page = person().page
+    page.goto(base + "/")
+    with page.expect_download() as saved:
+        page.get_by_role("link", name="/report", exact=True).click()
+    assert saved.value.suggested_filename == "年度报告 2024.csv"
+    with open(saved.value.path(), "rb") as f:
+        assert f.read() == (folder / "report.csv").read_bytes()
+
+
+def test_12_a_download_resumes_where_it_stopped(downloads, person):
+    """The rest of the file, asked for with Range and If-Range as a resuming browser does;
+    once the file has changed (another ETag), the whole new file instead."""
+    base, folder = downloads
+    page = person().page
+    page.goto(base + "/")
+    seen = page.evaluate(
+        """async () => {
+        const get = (headers) => fetch("/files/report.csv", {headers, cache: "no-store"});
+        const whole = await get({});
+        const etag = whole.headers.get("ETag");
+        const rest = await get({"Range": "bytes=10-", "If-Range": etag});
+        const changed = await get({"Range": "bytes=10-", "If-Range": '"another-etag"'});
+        const answer = async (r) => [r.status, r.headers.get("Content-Range"), await r.text()];
+        return [await answer(whole), await answer(rest), await answer(changed)];
+    }"""
+    )
+    text = (folder / "report.csv").read_text()
+    assert seen == [
+        [200, None, text],
+        [206, f"bytes 10-{len(text) - 1}/{len(text)}", text[10:]],
+        [200, None, text],
+    ]
+
+
+def test_12_chromium_saves_an_inline_csv_and_shows_an_inline_text_file(downloads, person):
+    """`Content-Disposition: inline` leaves it to the browser: Chromium shows text/plain in
+    the tab, and saves text/csv, a type it does not display, as a download."""
+    base, folder = downloads
+    page = person().page
+    page.goto(base + "/")
+    url = base + "/files/report.csv"
+    with page.expect_response(url) as answer, page.expect_download() as saved:
+        page.get_by_role("link", name="/files/report.csv").click()
+    assert answer.value.headers["content-disposition"] == "inline; filename=report.csv"
+    assert answer.value.headers["content-type"] == "text/csv; charset=utf-8"
+    assert saved.value.suggested_filename == "report.csv"
+    with open(saved.value.path(), "rb") as f:
+        assert f.read() == (folder / "report.csv").read_bytes()
+    assert urlsplit(page.url).path == "/"  # the tab stayed on the index
+
+    page.get_by_role("link", name="/files/notes.txt").click()
+    page.wait_for_url(base + "/files/notes.txt")
+    assert page.text_content("pre") == (folder / "notes.txt").read_text()

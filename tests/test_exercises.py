@@ -7,6 +7,7 @@ reference solution, and the lesson's own blocks still pass on the solution.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import subprocess
 import sys
@@ -43,6 +44,7 @@ def test_every_lesson_has_its_exercises(example):
     wanted = 3 if number in LARGE else 2
     assert len(page.exercises) >= wanted, f"{page.path.name}: {wanted} exercises wanted"
     assert "## Your turn" in text
+    assert text.index("## Your turn") < text.index("## Read more"), "Your turn, then Read more"
     for exercise, blocks in page.exercises.items():
         assert exercise.startswith(f"{number}-"), f"exercise {exercise} on lesson {number}"
         assert all(b.line > text[: text.index("## Your turn")].count("\n") for b in blocks)
@@ -214,3 +216,26 @@ def test_each_kind_of_block_fails_in_one_sentence(check, tmp_path):
     assert check.explain(read.exercises["01-9"][2], "not doctest output") == "not doctest output"
     assert check.difference("a\nb", "a") == "it ends after line 1, the page expects 'b'"
     assert check.difference("a...", "b") == "it is 'b', the page expects 'a...'"
+
+
+@pytest.mark.exercises
+@pytest.mark.parametrize("exercise", IDS)
+def test_a_solution_is_the_lesson_s_code_plus_the_change(exercise):
+    """Each file of a solution that the lesson has too keeps the lesson's lines, but for a
+    few it replaces: when a lesson changes, its solutions take the change. To bring one
+    up to date: git merge-file SOLUTION_FILE OLD_LESSON_FILE LESSON_FILE."""
+    example, number = next(e for e in PAGES if e[:2] == exercise[:2]), exercise[3:]
+    solution = lessons.ROOT / "exercises" / example / number
+    for file in [f for f in solution.rglob("*") if f.is_file() and "__pycache__" not in f.parts]:
+        lesson = lessons.EXAMPLES / example / file.relative_to(solution)
+        if not lesson.exists():
+            continue  # a new file
+        ours, theirs = file.read_text().splitlines(), lesson.read_text().splitlines()
+        matcher = difflib.SequenceMatcher(None, theirs, ours, autojunk=False)
+        lost = [
+            theirs[n]
+            for tag, a, b, _, _ in matcher.get_opcodes()
+            if tag != "equal"
+            for n in range(a, b)
+        ]
+        assert len(lost) <= 6, f"{file.relative_to(lessons.ROOT)} lacks lesson lines: {lost}"

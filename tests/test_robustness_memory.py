@@ -195,6 +195,8 @@ def test_no_stored_container_keeps_growing(example, tmp_path, monkeypatch):
 
     requests = round_of(app)
     sent = send_all(send, requests)
+    # Once more first: a round cut short by the clock may not have filled a bounded store.
+    assert send_all(send, requests[:sent], 2 * ROUND_SECONDS) == sent
     first = reachable_containers(lesson_roots(app, example))
     assert send_all(send, requests[:sent], 2 * ROUND_SECONDS) == sent
     second = reachable_containers(lesson_roots(app, example))

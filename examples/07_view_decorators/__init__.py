@@ -109,9 +109,12 @@ def create_app(test_config=None):
         return redirect(safe_next(request.form.get("next")) or url_for("index"), code=303)
 
     # Security: logging out changes state, so it is a POST (a link or <img> cannot do it).
+    # Clear only a session that was sent: another site's form arrives without the cookie
+    # (SameSite=Lax), and clearing an empty session would still answer "delete the cookie".
     @app.post("/logout")
     def logout():
-        session.clear()
+        if session:
+            session.clear()
         return redirect(url_for("index"), code=303)
 
     # --8<-- [end:login]

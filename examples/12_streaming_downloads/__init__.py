@@ -66,8 +66,10 @@ def create_app(test_config=None):
     # --8<-- [end:init]
 
     # --8<-- [start:files]
-    # Any file in the folder, shown in the browser. send_from_directory refuses every name
-    # that would leave the folder (404), and answers ETag, Last-Modified and Range requests.
+    # Any file in the folder, inline: the browser shows it if it can display the type, and
+    # saves it if not (Chromium shows notes.txt, but saves report.csv, text/csv, as a file).
+    # send_from_directory refuses every name that would leave the folder (404), and
+    # answers ETag, Last-Modified and Range requests.
     @app.get("/files/<path:name>")
     def files(name):
         return send_from_directory(folder, name)

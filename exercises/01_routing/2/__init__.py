@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from werkzeug.routing import BaseConverter
 
 
@@ -27,6 +27,7 @@ def create_app(test_config=None):
     # Every lesson is a top-level package in examples/, where Flask's default instance folder
     # (next to the package) would be examples/instance, shared by all: each keeps its own.
     app = Flask(__name__, instance_path=os.path.join(os.path.dirname(__file__), "instance"))
+    app.config.from_mapping(MAX_CONTENT_LENGTH=16 * 1024)  # a bigger body is a 413 (lesson 09)
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.url_map.converters["list"] = ListConverter
@@ -84,7 +85,10 @@ def create_app(test_config=None):
     # Two views, one URL: GET shows the form, POST handles it.
     @app.get("/login")
     def login_form():
-        return '<form method="post"><input name="username"></form>\n'
+        return (
+            '<form method="post"><label>Name <input name="username" autocomplete="username">'
+            "</label> <button>Sign in</button></form>\n"
+        )
 
     @app.post("/login")
     def login():
@@ -98,8 +102,8 @@ def create_app(test_config=None):
 
     # --8<-- [start:url_for]
     # url_for builds URLs from endpoint names; unknown arguments become the query string.
-    @app.route("/")
-    def index():
+    @app.route("/urls")
+    def urls():
         return jsonify(
             about=url_for("about"),
             user=url_for("user", username="ada lovelace"),
@@ -122,5 +126,10 @@ def create_app(test_config=None):
         return redirect(url_for("login"), code=308)
 
     # --8<-- [end:redirects]
+
+    # The index: a link to every page, a form for every POST (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     return app

@@ -3,7 +3,7 @@
 import os
 
 import click
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, abort, redirect, render_template, request, session, url_for
 
 # --8<-- [start:check]
 # Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
@@ -50,6 +50,7 @@ def create_app(test_config=None):
         PAGE_SIZE=10,
         FEATURES={"search": False, "export": False},
         SESSION_COOKIE_SAMESITE="Lax",  # not sent along with other sites' POSTs
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
         UPLOAD_LIMIT_MB=4,  # exercise 02-1
     )
     if test_config is None:
@@ -64,15 +65,19 @@ def create_app(test_config=None):
     # Exercise 02-1: a default (UPLOAD_LIMIT_MB=4 above), and a value that does not parse
     # stops the start-up here, not a request later.
     app.config["UPLOAD_LIMIT_MB"] = int(app.config["UPLOAD_LIMIT_MB"])
-    app.config["MAX_CONTENT_LENGTH"] = app.config["UPLOAD_LIMIT_MB"] * 1024 * 1024
     # --8<-- [end:solution]
     check_secret_key(app)
     # --8<-- [end:sources]
 
     # --8<-- [start:views]
-    # Non-secret settings only: never echo SECRET_KEY or a password from config.
+    # The index: a link to every page and a form for the POST (templates/index.html).
     @app.get("/")
     def index():
+        return render_template("index.html")
+
+    # Non-secret settings only: never echo SECRET_KEY or a password from config.
+    @app.get("/settings")
+    def settings():
         return {"greeting": app.config["GREETING"], "page_size": app.config["PAGE_SIZE"]}
 
     # The session cookie is signed with SECRET_KEY: whoever knows the key can write it.

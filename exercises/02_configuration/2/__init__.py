@@ -3,7 +3,7 @@
 import os
 
 import click
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, abort, redirect, render_template, request, session, url_for
 
 # --8<-- [start:check]
 # Keys every attacker tries first: the usual placeholders, and the keys printed in Flask's
@@ -53,6 +53,7 @@ def create_app(test_config=None):
         PAGE_SIZE=10,
         FEATURES={"search": False, "export": False},
         SESSION_COOKIE_SAMESITE="Lax",  # not sent along with other sites' POSTs
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
     )
     if test_config is None:
         # 2. The instance folder's config.py, if there is one: silent=True, a missing file is fine.
@@ -66,9 +67,14 @@ def create_app(test_config=None):
     # --8<-- [end:sources]
 
     # --8<-- [start:views]
-    # Non-secret settings only: never echo SECRET_KEY or a password from config.
+    # The index: a link to every page and a form for the POST (templates/index.html).
     @app.get("/")
     def index():
+        return render_template("index.html")
+
+    # Non-secret settings only: never echo SECRET_KEY or a password from config.
+    @app.get("/settings")
+    def settings():
         return {"greeting": app.config["GREETING"], "page_size": app.config["PAGE_SIZE"]}
 
     # The session cookie is signed with SECRET_KEY: whoever knows the key can write it.

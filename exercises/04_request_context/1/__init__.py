@@ -4,7 +4,7 @@ and why a thread does not see the request."""
 import os
 import threading
 
-from flask import Flask, copy_current_request_context, g, request, session
+from flask import Flask, copy_current_request_context, g, render_template, request, session
 
 
 # --8<-- [start:report]
@@ -84,6 +84,7 @@ def create_app(test_config=None):
     )
     # SECRET_KEY signs the session cookie. No default: it is read and checked as in lesson 02.
     app.config.from_mapping(SECRET_KEY=None, SESSION_COOKIE_SAMESITE="Lax")
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024  # a bigger body is a 413 (lesson 09)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
@@ -139,4 +140,10 @@ def create_app(test_config=None):
         }
 
     # --8<-- [end:views]
+
+    # The index: a link to every page and a form for the POST (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
     return app

@@ -3,7 +3,7 @@ in order, recorded; and what each of them receives when something goes wrong."""
 
 import os
 
-from flask import Flask, abort, appcontext_tearing_down, g
+from flask import Flask, abort, appcontext_tearing_down, g, render_template
 
 from . import admin
 
@@ -114,6 +114,11 @@ def create_app(test_config=None):
 
     # --8<-- [end:solution]
     # --8<-- [end:views]
+
+    # The index: a link to every page (templates/index.html).
+    @app.get("/")
+    def index():
+        return render_template("index.html")
 
     app.register_blueprint(admin.bp)
     return app

@@ -4,7 +4,7 @@ import os
 import time
 from collections import Counter
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from markupsafe import escape
 from werkzeug.security import check_password_hash
 
@@ -56,6 +56,7 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         TRAPS=False,
         CACHE_CLOCK=time.monotonic,
+        MAX_CONTENT_LENGTH=16 * 1024,  # a bigger body is a 413 (lesson 09)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -76,10 +77,10 @@ def create_app(test_config=None):
 
     # --8<-- [end:load_user]
 
-    # A public page that knows who you are.
+    # A public page that knows who you are, and links every page (templates/index.html).
     @app.get("/")
     def index():
-        return f"Hello, {g.user['name'] if g.user else 'stranger'}!\n"
+        return render_template("index.html")
 
     # --8<-- [start:login]
     # The form carries `next`; escape() keeps a hostile value from breaking out of it.
@@ -87,8 +88,11 @@ def create_app(test_config=None):
     def login_form():
         next_url = escape(request.args.get("next", ""))
         return (
-            '<form method="post"><input name="username"><input name="password" type="password">'
-            f'<input type="hidden" name="next" value="{next_url}"></form>\n'
+            '<form method="post"><label>Name <input name="username" placeholder="bob" required'
+            ' autocomplete="username"></label> <label>Password <input name="password" required'
+            ' type="password" placeholder="builder" autocomplete="current-password"></label> '
+            f'<input type="hidden" name="next" value="{next_url}">'
+            " <button>Sign in</button></form>\n"
         )
 
     # Check the password hash, remember the user, go back to `next` only if it is ours.
