@@ -5,6 +5,11 @@ its ``##`` and ``###`` headings; each piece is one slide, and the title with the
 paragraph is the first. The deck is one small HTML file, ``slides/NN-topic/index.html``,
 that uses the site's own stylesheets and ``slides/slides.js`` (keys, and splitting a piece
 too tall for the screen into several slides). The lesson page gets a link to its deck.
+
+Each edition has its own decks, built from its own pages (mkdocs-static-i18n builds the
+Chinese edition into ``zh/`` after the English one): ``zh/slides/NN-topic/`` is the Chinese
+page cut the same way, so a class taught in Chinese sees Chinese slides. The few words the
+hook writes itself are in ``WORDS``, one set per edition.
 """
 
 from __future__ import annotations
@@ -20,14 +25,45 @@ HEADING = re.compile(r"(?=<h[23][ >])")
 PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 MERMAID = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+# The hook's own words, per edition (theme.language, which the i18n plugin sets per edition).
+WORDS = {
+    "en": {
+        "link": "Present this lesson as slides",
+        "keys": "(arrow keys, Space, Page Up and Page Down move between slides)",
+        "slides": "slides",
+        "prev": "Previous slide",
+        "next": "Next slide",
+        "page": "the page",
+    },
+    "zh": {
+        "link": "用幻灯片讲这一课",
+        "keys": "（方向键、空格、Page Up 和 Page Down 在幻灯片之间移动）",
+        "slides": "幻灯片",
+        "prev": "上一张",
+        "next": "下一张",
+        "page": "回到本课页面",
+    },
+}
 
 
 def is_lesson(page) -> bool:
     return page.file.src_uri.startswith("lessons/")
 
 
-def deck_url(slug: str) -> str:
-    return f"slides/{slug}/"
+def edition(config) -> str:
+    """The language of the edition being built: ``en``, or ``zh`` while the plugin builds
+    the Chinese one."""
+    return config.theme.get("language") or "en"
+
+
+def deck_url(slug: str, language: str = "en") -> str:
+    """Where a lesson's deck goes: ``slides/NN-topic/``, ``zh/slides/NN-topic/``."""
+    return f"slides/{slug}/" if language == "en" else f"{language}/slides/{slug}/"
+
+
+def lesson_slug(page) -> str:
+    """``NN-topic`` for ``lessons/NN-topic.md`` and for its translation ``NN-topic.zh.md``."""
+    return Path(getattr(page.file, "norm_src_uri", page.file.src_uri)).stem
 
 
 def on_pre_build(config):
@@ -38,13 +74,11 @@ def on_page_content(html, page, config, files):
     """Remember a lesson's content for its deck, and put a link to the deck under its title."""
     if not is_lesson(page):
         return html
-    slug = Path(page.file.src_uri).stem
-    DECKS[slug] = {"title": page.title, "html": html, "url": page.url}
-    href = posixpath.relpath(deck_url(slug), page.url)
-    link = (
-        f'<p class="slides-link"><a href="{href}/">Present this lesson as slides</a> '
-        "(arrow keys, Space, Page Up and Page Down move between slides)</p>"
-    )
+    slug, language = lesson_slug(page), edition(config)
+    DECKS[slug] = {"title": page.title, "html": html, "url": page.url, "language": language}
+    href = posixpath.relpath(deck_url(slug, language), page.url)
+    words = WORDS[language]
+    link = f'<p class="slides-link"><a href="{href}/">{words["link"]}</a> {words["keys"]}</p>'
     return re.sub(r"(</h1>)", r"\1\n" + link, html, count=1)
 
 
@@ -79,7 +113,9 @@ def stylesheets(site_dir: Path) -> list[str]:
 
 
 def render(slug: str, deck: dict, site_dir: Path) -> str:
-    here = deck_url(slug)
+    language = deck["language"]
+    words = WORDS[language]
+    here = deck_url(slug, language)
     root = posixpath.relpath(".", here)
     body = rebase(deck["html"], deck["url"], here)
     slides = "\n".join(f'<section class="source">\n{piece}\n</section>' for piece in sections(body))
@@ -92,22 +128,22 @@ def render(slug: str, deck: dict, site_dir: Path) -> str:
     page = posixpath.relpath(deck["url"], here) + "/"
     title = htmlmod.escape(deck["title"])
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · slides</title>
+<title>{title} · {words["slides"]}</title>
 {links}
 </head>
 <body data-md-color-scheme="default" data-md-color-primary="indigo">
 <main id="deck" data-page="{page}">
 {slides}
 </main>
-<nav id="controls" aria-label="Slides">
-<button type="button" id="prev" aria-label="Previous slide">&larr;</button>
+<nav id="controls" aria-label="{words["slides"]}">
+<button type="button" id="prev" aria-label="{words["prev"]}">&larr;</button>
 <span id="count"></span>
-<button type="button" id="next" aria-label="Next slide">&rarr;</button>
-<a href="{page}">the page</a>
+<button type="button" id="next" aria-label="{words["next"]}">&rarr;</button>
+<a href="{page}">{words["page"]}</a>
 </nav>
 {"".join(f'<script src="{s}"></script>' for s in scripts)}
 </body>
@@ -118,6 +154,6 @@ def render(slug: str, deck: dict, site_dir: Path) -> str:
 def on_post_build(config):
     site_dir = Path(config.site_dir)
     for slug, deck in sorted(DECKS.items()):
-        out = site_dir / deck_url(slug) / "index.html"
+        out = site_dir / deck_url(slug, deck["language"]) / "index.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(slug, deck, site_dir))

@@ -6,6 +6,7 @@ import pytest
 from flask import Flask, jsonify
 
 import lessons
+import sync_zh
 
 
 @pytest.fixture
@@ -278,3 +279,96 @@ def test_a_step_shown_without_output_only_has_to_exit_zero(tmp_path):
     lessons.check_steps(steps, tmp_path, shown_only=True)
     with pytest.raises(AssertionError, match="expected"):
         lessons.check_steps(steps, tmp_path)
+
+
+# ---------------------------------------------------------------- the Chinese edition
+
+EN_PAGE = """---
+test_config:
+  DEBUG: false
+---
+
+# 99 · Demo
+
+Say hello:
+
+```http
+GET /hello HTTP/1.1
+
+HTTP/1.1 200 OK
+```
+
+!!! note "Inside a note"
+
+    ```pycon title="Flask >= 3.0"
+    >>> 1 + 1  # stays in English
+    2
+    ```
+
+```python
+--8<-- "examples/01_routing/__init__.py:converters"
+```
+
+```text
+# an illustration, translated freely
+```
+"""
+ZH_PAGE = (
+    EN_PAGE.replace("# 99 · Demo", "# 99 · 演示")
+    .replace("Say hello:", "打个招呼：")
+    .replace('"Inside a note"', '"注释里"')
+    .replace("# an illustration, translated freely", "# 示意，可以自由翻译")
+)
+
+
+def translation(tmp_path, en: str, zh: str):
+    (tmp_path / "99-demo.md").write_text(en)
+    (tmp_path / "99-demo.zh.md").write_text(zh)
+    return tmp_path / "99-demo.md", tmp_path / "99-demo.zh.md"
+
+
+def test_a_translation_with_the_same_blocks_holds(tmp_path):
+    en, zh = translation(tmp_path, EN_PAGE, ZH_PAGE)
+    assert sync_zh.english_of(zh) == en
+    assert sync_zh.differences(en, zh) == []
+    assert sync_zh.sync(EN_PAGE, ZH_PAGE) == (ZH_PAGE, [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("HTTP/1.1 200 OK", "HTTP/1.1 201 CREATED"),  # an expected response
+        ("1 + 1  # stays in English", "1 + 1  # 译成中文"),  # a comment in a pycon block
+        ('title="Flask >= 3.0"', 'title="Flask >= 3.1"'),  # a marker in a title
+        ("__init__.py:converters", "__init__.py:methods"),  # an included region
+        ("  DEBUG: false", "  DEBUG: true"),  # the front matter
+    ],
+)
+def test_a_changed_block_in_a_zh_page_fails_until_synced(tmp_path, old, new):
+    """The contract sees any byte that differs in what runs; the sync script puts the
+    English bytes back and leaves the translated prose alone."""
+    en, zh = translation(tmp_path, EN_PAGE, ZH_PAGE.replace(old, new))
+    assert sync_zh.differences(en, zh) != []
+    synced, report = sync_zh.sync(EN_PAGE, zh.read_text())
+    assert report
+    assert synced == ZH_PAGE
+    zh.write_text(synced)
+    assert sync_zh.differences(en, zh) == []
+
+
+def test_sync_carries_added_and_removed_blocks_over(tmp_path):
+    """A block new in English goes after the block before it, marked for translation; one
+    gone from English goes from the zh page; the zh prose stays."""
+    added = "```console\n$ echo hi\nhi\n```\n"
+    en_text = EN_PAGE.replace("Say hello:\n", "Say hello:\n\n" + added).replace(
+        '```python\n--8<-- "examples/01_routing/__init__.py:converters"\n```\n', ""
+    )
+    en, zh = translation(tmp_path, en_text, ZH_PAGE)
+    assert len(sync_zh.differences(en, zh)) == 2
+    synced, _ = sync_zh.sync(en_text, ZH_PAGE)
+    zh.write_text(synced)
+    assert sync_zh.differences(en, zh) == []
+    assert "打个招呼：" in synced
+    assert "# 示意，可以自由翻译" in synced
+    assert synced.index(sync_zh.NEW) < synced.index("$ echo hi") < synced.index("GET /hello")
+    assert "--8<--" not in synced

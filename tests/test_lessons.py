@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 import lessons
+import sync_zh
 
 EXAMPLES = lessons.example_names()
 SECTIONS = ("What you'll learn", "Run it", "The code", "Try it", "Traps", "Read more")
@@ -255,3 +256,51 @@ def test_version_claims_have_both_sides(example):
 def test_tests_the_page_names_exist(example):
     """A sentence proven by a test names it (`tests/test_x.py::test_y`): the test exists."""
     assert not lessons.missing_tests(page_of(example))
+
+
+# ---------------------------------------------------------------- the Chinese edition
+
+ZH_PAGES = sync_zh.zh_pages()
+ZH_LESSONS = [p for p in ZH_PAGES if p.parent == lessons.LESSONS]
+
+
+def zh_id(path) -> str:
+    return path.relative_to(lessons.ROOT / "docs").as_posix()
+
+
+@pytest.mark.parametrize("zh", ZH_PAGES, ids=zh_id)
+def test_zh_page_runs_what_the_english_page_runs(zh):
+    """A zh page's front matter, executable blocks (``http``, ``pycon``, ``console``, and the
+    ``bash`` blocks an integration test runs) and ``--8<--`` includes are its English
+    page's, byte for byte and in the same order. The suite runs the English page's blocks;
+    this proves the zh page shows those very blocks."""
+    en = sync_zh.english_of(zh)
+    assert en.is_file(), f"{zh_id(zh)} translates no page: there is no {zh_id(en)}"
+    problems = sync_zh.differences(en, zh)
+    assert not problems, (
+        f"{zh_id(zh)} differs from {zh_id(en)}; run `python tests/sync_zh.py` to copy the "
+        "English blocks over, then translate any prose it marks:\n" + "\n".join(problems)
+    )
+
+
+SECTION_IDS = [re.sub(r"[^a-z ]", "", s.lower()).replace(" ", "-") for s in SECTIONS]
+
+
+@pytest.mark.parametrize("zh", ZH_LESSONS, ids=zh_id)
+def test_zh_lesson_keeps_the_section_anchors(zh):
+    """A zh lesson has the six sections, under the English anchors (``## 代码 {#the-code}``),
+    so a link to a section works in both editions, and names only tests that exist."""
+    text = zh.read_text(encoding="utf-8")
+    missing = [i for i in SECTION_IDS if not re.search(rf"^## .+ \{{#{i}\}}$", text, re.M)]
+    assert not missing, f"{zh_id(zh)} has no ## heading with the anchors {missing}"
+    assert not lessons.missing_tests(lessons.read_page(zh))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_listed_on_the_zh_home_page(example):
+    """A lesson row in docs/index.zh.md too, linking the page as the English home does (the
+    zh edition shows the zh page, or the English one until it is translated)."""
+    link = f"lessons/{lessons.page_for(example).name}"
+    row = rf"^\| {example[:2]} \| \[[^]]+\]\({re.escape(link)}\) \| .+ \|$"
+    text = (lessons.ROOT / "docs" / "index.zh.md").read_text(encoding="utf-8")
+    assert re.search(row, text, re.MULTILINE), "no row in docs/index.zh.md"

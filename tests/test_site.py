@@ -2,7 +2,9 @@
 
 The site must be built in site/ first: `nox -s browser` builds it, then runs these tests.
 Pages are served from a static server on 127.0.0.1; a request for any other host fails the
-page, so does a console error. The slide decks are checked slide by slide.
+page, so does a console error. The slide decks are checked slide by slide. Both editions are
+checked alike: the English one at the site's root, the Chinese one under zh/ (mkdocs.yml's
+i18n plugin); a page not translated yet is the English page in the zh edition.
 """
 
 from __future__ import annotations
@@ -26,15 +28,29 @@ pytestmark = pytest.mark.browser
 SITE = lessons.ROOT / "site"
 DOCS = lessons.ROOT / "docs"
 PROJECTOR = {"width": 1024, "height": 768}
-LESSONS = sorted(p.stem for p in (DOCS / "lessons").glob("*.md"))
+# A translation is NN-topic.zh.md beside NN-topic.md: the same page, in another edition.
+TRANSLATION = re.compile(r"\.[a-z]{2}\.md$")
+LESSONS = sorted(p.stem for p in (DOCS / "lessons").glob("*.md") if not TRANSLATION.search(p.name))
 PAGES = [
     "" if p == Path("index.md") else f"{p.with_suffix('').as_posix()}/"
     for p in sorted(p.relative_to(DOCS) for p in DOCS.rglob("*.md"))
     if p.parent.name != "performance"  # results.md is included, not a page
+    and not TRANSLATION.search(p.name)
 ]
 # mkdocs.yml's !!python/name tags need not resolve to read its nav.
 yaml.SafeLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
 CONFIG = yaml.safe_load((lessons.ROOT / "mkdocs.yml").read_text())
+I18N = next(p["i18n"] for p in CONFIG["plugins"] if isinstance(p, dict) and "i18n" in p)
+# Each edition's language and the folder its pages are under: {"en": "", "zh": "zh/"}.
+EDITIONS = {
+    lang["locale"]: "" if lang.get("default") else f"{lang['locale']}/"
+    for lang in I18N["languages"]
+}
+EDITION_PAGES = [
+    pytest.param(prefix + path, id=f"{locale}:{path or 'home'}")
+    for locale, prefix in EDITIONS.items()
+    for path in PAGES
+]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -90,13 +106,34 @@ def deck(page, path: str):
 # ---------------------------------------------------------------- every page, offline
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("lessons/")])
+@pytest.mark.parametrize("path", [p for p in EDITION_PAGES if "lessons/" not in p.values[0]])
 def test_page_loads_offline(visit, path):
-    """Every page but the lessons (below, with their decks) loads with nothing from another
-    host, no error, nothing missing."""
+    """Every page but the lessons (below, with their decks), in both editions, loads with
+    nothing from another host, no error, nothing missing."""
     page, problems = visit(path)
     assert problems == []
     assert "--8<--" not in page.content(), "an include was not expanded"
+
+
+@pytest.mark.parametrize("locale", EDITIONS)
+def test_every_page_has_a_language_switch(locale):
+    """Every page of an edition says its language and links to the same page in every
+    edition (the theme's language switch), by a relative link that works offline."""
+    prefix, wrong = EDITIONS[locale], []
+    for path in PAGES:
+        file = target_file("/" + prefix + path)
+        html = file.read_text()
+        if f'<html lang="{locale}"' not in html:
+            wrong.append(f"{prefix}{path}: not lang={locale}")
+        for other, other_prefix in EDITIONS.items():
+            links = re.findall(
+                rf'<a href="([^"]*)" hreflang="{other}" class="md-select__link"', html
+            )
+            want = target_file("/" + other_prefix + path)
+            found = [urlsplit(urljoin("http://site/" + prefix + path, h)).path for h in links]
+            if [target_file(f) for f in found] != [want]:
+                wrong.append(f"{prefix}{path}: switch to {other} is {links}")
+    assert wrong == []
 
 
 def test_no_web_fonts_or_cdn_in_the_build():
@@ -181,10 +218,17 @@ def section_code(page, heading_id: str) -> list[dict]:
     )
 
 
-def nav_titles() -> list[str]:
-    """The lessons' titles in mkdocs.yml's nav."""
+def nav_titles(locale: str = "en") -> list[str]:
+    """The lessons' titles in mkdocs.yml's nav, in an edition's language."""
     entries = [next(iter(e.items())) for e in CONFIG["nav"]]
-    return [title for title, page in entries if str(page).startswith("lessons/")]
+    titles = [title for title, page in entries if str(page).startswith("lessons/")]
+    return [translated(title, locale) for title in titles]
+
+
+def translated(title: str, locale: str) -> str:
+    """A nav title as the edition shows it (the i18n plugin's nav_translations)."""
+    lang = next(lang for lang in I18N["languages"] if lang["locale"] == locale)
+    return (lang.get("nav_translations") or {}).get(title, title)
 
 
 def test_nav_lists_every_lesson_once():
@@ -204,14 +248,20 @@ def test_nav_lists_every_lesson_once():
     assert len(set(pages)) == len(pages)
     assert len(set(titles)) == len(titles)
     assert CONFIG["site_name"] not in titles
+    for locale in EDITIONS:
+        shown = [translated(title, locale) for title in titles]
+        assert len(set(shown)) == len(shown), locale
+        if locale != "en":  # every title translated: a zh reader meets no English nav
+            assert [t for t in titles if translated(t, locale) == t] == [], locale
 
 
-def test_lesson_list_one_click_away(visit):
+@pytest.mark.parametrize("locale", EDITIONS)
+def test_lesson_list_one_click_away(visit, locale):
     """At 1024x768 the menu button shows every lesson at once, each ready to click."""
-    page, _ = visit("lessons/07-view-decorators/")
+    page, _ = visit(f"{EDITIONS[locale]}lessons/07-view-decorators/")
     page.click('label.md-header__button[for="__drawer"]')
     page.wait_for_timeout(400)  # the drawer slides in
-    for title in nav_titles():
+    for title in nav_titles(locale):
         link = page.locator(".md-nav--primary a.md-nav__link", has_text=title).first
         box = link.bounding_box()
         assert link.is_visible(), title
@@ -220,19 +270,31 @@ def test_lesson_list_one_click_away(visit):
         assert box["y"] + box["height"] <= PROJECTOR["height"], title
 
 
-def test_search_works_offline(visit):
-    page, problems = visit("")
-    page.fill("input.md-search__input", "blueprint")  # in the header at 1024 px
+@pytest.mark.parametrize(("locale", "word"), [("en", "blueprint"), ("zh", "蓝图")])
+def test_search_works_offline(visit, locale, word):
+    """Search finds a word of the edition's language (Chinese is cut into words at build
+    time, mkdocs.yml's search separator)."""
+    page, problems = visit(EDITIONS[locale])
     # The index is built in a web worker from the site's search_index.json: slow on a busy
-    # machine, so allow it time.
-    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    # machine, so allow it time. A query typed before it is ready is dropped: wait until the
+    # theme says "Type to start searching" (in the edition's language), then type.
+    page.wait_for_function(
+        """() => document.querySelector(".md-search-result__meta").textContent.trim() ===
+            JSON.parse(document.getElementById("__config").textContent)
+                .translations["search.result.placeholder"]""",
+        timeout=60_000,
+    )
+    page.fill("input.md-search__input", word)  # in the header at 1024 px
+    page.press("input.md-search__input", "End")  # the theme reads the query on a keyup
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
     assert page.locator(".md-search-result__item").count() > 0
     assert problems == []
 
 
-def test_diagram_drawn_from_the_site(visit):
+@pytest.mark.parametrize("locale", EDITIONS)
+def test_diagram_drawn_from_the_site(visit, locale):
     """Lesson 06's sequence diagram is drawn (Mermaid from the site), not shown as text."""
-    page, problems = visit("lessons/06-request-lifecycle/")
+    page, problems = visit(f"{EDITIONS[locale]}lessons/06-request-lifecycle/")
     # The theme swaps each <pre class="mermaid"> for a <div> (a closed shadow root holding
     # the drawing) only once Mermaid has drawn it.
     page.wait_for_function(
@@ -259,12 +321,15 @@ SLIDE_STATE = """() => {
 }"""
 
 
+@pytest.mark.parametrize("locale", EDITIONS)
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_lesson_page_and_deck(visit, lesson):
+def test_lesson_page_and_deck(visit, lesson, locale):
     """At 1024x768: *The code* shows its listings, none empty or scrolling sideways; the page
     links to its deck; every slide fits with nothing scrolled or cut; and the deck is the
-    page: the same headings in order, and every code line of the page, split but none lost."""
-    page, problems = visit(f"lessons/{lesson}/")
+    page: the same headings in order, and every code line of the page, split but none lost.
+    Each edition has its own decks (zh/slides/ for the Chinese pages)."""
+    prefix = EDITIONS[locale]
+    page, problems = visit(f"{prefix}lessons/{lesson}/")
     blocks = section_code(page, "the-code")
     assert blocks, "no code listing in The code"
     assert [b for b in blocks if not b["text"].strip()] == []
@@ -279,7 +344,8 @@ def test_lesson_page_and_deck(visit, lesson):
     assert link.is_visible()
     link.click()
     page.wait_for_selector("#deck[data-ready]", state="attached")
-    assert page.url.split("#")[0].endswith(f"/slides/{lesson}/")
+    assert page.url.split("#")[0].endswith(f"/{prefix}slides/{lesson}/")
+    assert page.get_attribute("html", "lang") == locale
     count = int(page.get_attribute("#deck", "data-slides"))
     bad = []
     for number in range(1, count + 1):
