@@ -136,17 +136,23 @@ def docs_serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure the lessons' advice (servers, downloads, caching, start-up): docs/performance/.
+    """Measure the lessons' advice (servers, downloads, caching, start-up) and the default
+    nox run against the previous layout, twice each, in one run: docs/performance/.
 
     Not in the default run: it needs wrk and nginx, which only Debian gives here, so on a
-    machine without them it installs them with apt-get, which needs root.
+    machine without them it installs them with apt-get, which needs root. It wants an idle
+    machine and marks a section measured on a busy one.
     """
     missing = [tool for tool in ("wrk", "nginx", "curl") if not shutil.which(tool)]
     if missing:
         session.run("apt-get", "update", "-q", external=True)
         packages = ["nginx-light" if t == "nginx" else t for t in missing]
         session.run("apt-get", "install", "-y", "-q", *packages, external=True)
-    session.install(*CURRENT, *LESSONS, *TESTS, "matplotlib==3.11.2", "nox==2026.10.20")
+    # nox and uv together, as the README installs them: the suite section's nox runs then
+    # create their environments with uv, as a newcomer's do.
+    session.install(
+        *CURRENT, *LESSONS, *TESTS, "matplotlib==3.11.2", "nox==2026.10.20", "uv==0.13.9"
+    )
     session.run("python", "bench/bench.py", *session.posargs)
 
 

@@ -422,6 +422,13 @@ def bench_suite(full_nox: bool, reverse: bool) -> dict:
     jobs = [("fast suite", layout) for layout in commits]
     jobs += [("nox (default sessions)", layout) for layout in commits if full_nox]
     data: dict = {"commits": commits, "fast suite": {}, "nox (default sessions)": {}}
+    # Without the uv package beside nox, nox falls back to virtualenv and pip: not the
+    # README's path (it installs nox and uv together), and slower.
+    from uv import find_uv_bin
+
+    data["uv"] = subprocess.run(
+        [find_uv_bin(), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         redis_bin = Path(tmp) / "bin"
         redis_bin.mkdir()
