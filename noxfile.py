@@ -62,8 +62,10 @@ MATRIX = {
     "3.1": [],
     "next": [os.environ.get("FLASK_NEXT") or next_flask()],
 }
-# Coverage data of each measured run, kept apart so each run can start afresh on its own.
-COVERAGE = Path(__file__).parent / ".nox" / "coverage"
+# Coverage data of each measured run, kept apart so each run can start afresh on its own. Not
+# in .nox/coverage: nox keeps each session's virtualenv in .nox/<name>, and that one is the
+# coverage session's own (sharing it broke the session on a fresh clone).
+COVERAGE = Path(__file__).parent / ".nox" / "_coverage-data"
 MEASURED = {
     "fast": "the current stack's fast suite",
     "integration": "the integration tests",
@@ -79,7 +81,7 @@ def pins(path: str, replaced: list[str]) -> list[str]:
 
 
 def measured(session: nox.Session, run: str, *args: str) -> None:
-    """pytest under coverage, its data (and its child processes') in .nox/coverage/<run>/."""
+    """pytest under coverage, its data (and its child processes') in .nox/_coverage-data/<run>/."""
     folder = COVERAGE / run
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -185,17 +187,23 @@ def site_is_fresh() -> bool:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure the lessons' advice (servers, downloads, caching, start-up): docs/performance/.
+    """Measure the lessons' advice (servers, downloads, caching, start-up) and the default
+    nox run against the previous layout, twice each, in one run: docs/performance/.
 
     Not in the default run: it needs wrk and nginx, which only Debian gives here, so on a
-    machine without them it installs them with apt-get, which needs root.
+    machine without them it installs them with apt-get, which needs root. It wants an idle
+    machine and marks a section measured on a busy one.
     """
     missing = [tool for tool in ("wrk", "nginx", "curl") if not shutil.which(tool)]
     if missing:
         session.run("apt-get", "update", "-q", external=True)
         packages = ["nginx-light" if t == "nginx" else t for t in missing]
         session.run("apt-get", "install", "-y", "-q", *packages, external=True)
-    session.install(*CURRENT, *LESSONS, *TESTS, "matplotlib==3.11.2", "nox==2026.10.20")
+    # nox and uv together, as the README installs them: the suite section's nox runs then
+    # create their environments with uv, as a newcomer's do.
+    session.install(
+        *CURRENT, *LESSONS, *TESTS, "matplotlib==3.11.2", "nox==2026.10.20", "uv==0.13.9"
+    )
     session.run("python", "bench/bench.py", *session.posargs)
 
 
