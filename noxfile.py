@@ -31,6 +31,7 @@ nox.options.sessions = [
     "coverage",
     "docs",
     "browser",  # reuses the site `docs` built
+    "history",  # each "Changed in" claim on both sides of its release
 ]
 
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
