@@ -304,3 +304,64 @@ def test_listed_on_the_zh_home_page(example):
     row = rf"^\| {example[:2]} \| \[[^]]+\]\({re.escape(link)}\) \| .+ \|$"
     text = (lessons.ROOT / "docs" / "index.zh.md").read_text(encoding="utf-8")
     assert re.search(row, text, re.MULTILINE), "no row in docs/index.zh.md"
+
+
+# ---------------------------------------------------------------- the study notes' map
+
+SEEDS = lessons.ROOT.parent / "shared" / "seeds"
+NOTES_MAP = ("notes-map.zh.md", "notes-map.md")
+
+
+def seed_headings(text: str) -> list[str]:
+    """A seed's section headings: its ``###`` lines outside code fences or, in the notes
+    that number their sections in running text, the numbers (``5.3``, ``6``, ``7``)."""
+    headings, fenced = [], False
+    for line in text.splitlines():
+        fenced ^= line.lstrip().startswith("```")
+        if not fenced and line.startswith("### "):
+            headings.append(line[4:].strip())
+    if headings:
+        return headings
+    numbered = re.findall(r"^(\d+(?:\.\d+)?)\.? ", text, re.M)
+    return numbered + re.findall(r"(?<=\S )(\d+)\. (?=\S)", text)  # "4. Templates 5. The"
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("name", NOTES_MAP)
+def test_every_heading_of_the_notes_is_on_the_map(seed, name):
+    """Each section of the study notes has a row on the map, titled as the notes title it:
+    a ``###`` heading word for word, a numbered one by its number and the words after it."""
+    rows = re.findall(r"^\| (.+?) \| ", (lessons.ROOT / "docs" / name).read_text(), re.M)
+    text = seed.read_text(encoding="utf-8")
+    missing = []
+    for heading in seed_headings(text):
+        if heading[0].isdigit():
+            row = next((r for r in rows if re.match(rf"{re.escape(heading)}\.? ", r)), None)
+            if row is None or row not in text:
+                missing.append(heading)
+        elif heading not in rows:
+            missing.append(heading)
+    assert seed_headings(text), f"no headings found in {seed.name}"
+    assert missing == [], f"docs/{name} has no row for {missing}"
+
+
+@pytest.mark.parametrize("name", NOTES_MAP)
+def test_the_notes_map_links_resolve(name):
+    """Every link on the map names a lesson page and a section it has."""
+    text = (lessons.ROOT / "docs" / name).read_text(encoding="utf-8")
+    links = re.findall(r"\]\((lessons/[^)#]+)(?:#([\w-]+))?\)", text)
+    assert links
+    broken = []
+    for path, anchor in links:
+        page = lessons.ROOT / "docs" / path
+        slugs = (
+            {
+                re.sub(r"[^\w\s-]", "", h.lower()).strip().replace(" ", "-")
+                for h in re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), re.M)
+            }
+            if page.is_file()
+            else set()
+        )
+        if not page.is_file() or (anchor and anchor not in slugs):
+            broken.append(f"{path}#{anchor}")
+    assert broken == []
