@@ -192,12 +192,14 @@ def median_seconds_in_turns(
     }
 
 
-def waitress_command(example: str, port: int, threads: int = 4) -> list[str]:
+def waitress_command(example: str, port: int, threads: int = 4, config=None) -> list[str]:
     """waitress serving examples/<example> on 127.0.0.1:port, loaded as ``flask --app`` loads
-    it: ``waitress-serve --call`` takes only module names that are identifiers."""
+    it (``waitress-serve --call`` takes only module names that are identifiers); with
+    ``config``, as ``flask --app 'examples/<example>:create_app({...})'`` would build it."""
+    target = f"examples/{example}" + (f":create_app({config!r})" if config else "")
     loader = (
         "from flask.cli import ScriptInfo; from waitress import serve; "
-        f"serve(ScriptInfo(app_import_path='examples/{example}').load_app(), "
+        f"serve(ScriptInfo(app_import_path={target!r}).load_app(), "
         f"host='127.0.0.1', port={port}, threads={threads})"
     )
     return [sys.executable, "-c", loader]

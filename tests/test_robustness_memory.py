@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 import pytest
 
 import lessons
-from servers import free_port, serve, settled_rss
+from servers import free_port, serve, settled_rss, waitress_command
 
 pytestmark = pytest.mark.integration
 
@@ -86,16 +86,6 @@ def send_all(send, requests, seconds: float = ROUND_SECONDS) -> int:
     return len(requests)
 
 
-SERVE = """
-import importlib, json, sys
-from flask.cli import prepare_import
-from waitress import serve
-module = importlib.import_module(prepare_import(sys.argv[1]))
-app = module.create_app(json.loads(sys.argv[2]))
-serve(app, host="127.0.0.1", port=int(sys.argv[3]), threads=4)
-"""
-
-
 class Client:
     """One keep-alive connection to 127.0.0.1:port, opened again if the server closes it."""
 
@@ -131,7 +121,7 @@ def test_rss_holds_still_in_a_second_round_under_waitress(example, tmp_path):
     config, env = lessons.production_setup(example, tmp_path)
     requests = round_of(ready(lessons.import_example(example).create_app(config)))
     port = free_port()
-    command = [sys.executable, "-c", SERVE, f"examples/{example}", json.dumps(config), str(port)]
+    command = waitress_command(example, port, config=config)
     with serve(command, port, **env) as proc:
         client = Client(port)
         sent = send_all(client, requests)
