@@ -43,7 +43,7 @@ def example_names() -> list[str]:
 
 def page_for(example: str) -> Path | None:
     """docs/lessons/NN-*.md for examples/NN_*, or None."""
-    pages = sorted(LESSONS.glob(f"{example[:2]}-*.md"))
+    pages = sorted(p for p in LESSONS.glob(f"{example[:2]}-*.md") if p.suffixes == [".md"])
     return pages[0] if pages else None
 
 
