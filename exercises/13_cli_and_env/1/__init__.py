@@ -65,5 +65,11 @@ def create_app(test_config=None):
         click.echo(f"Created {'admin' if admin else 'user'} {name}.")
 
     app.cli.add_command(users)
+
+    # `flask shell` starts with these names already defined.
+    @app.shell_context_processor
+    def shell_names():
+        return {"greeting": app.config["GREETING"]}
+
     # --8<-- [end:commands]
     return app
