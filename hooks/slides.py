@@ -25,6 +25,7 @@ HEADING = re.compile(r"(?=<h[23][ >])")
 PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 MERMAID = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)  # code listings: text, never links to rebase
 # The hook's own words, per edition (theme.language, which the i18n plugin sets per edition).
 WORDS = {
     "en": {
@@ -96,7 +97,8 @@ def rebase(html: str, page_url: str, deck: str) -> str:
             new += "/"
         return f'{attr}="{new}{"#" + fragment if fragment else ""}"'
 
-    return URL_ATTR.sub(fix, html)
+    pieces = PRE.split(html)  # odd pieces are <pre> blocks: a template's href stays as written
+    return "".join(p if n % 2 else URL_ATTR.sub(fix, p) for n, p in enumerate(pieces))
 
 
 def sections(html: str) -> list[str]:
