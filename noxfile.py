@@ -35,10 +35,13 @@ nox.options.sessions = [
 ]
 
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
-# (tests/conftest.py schedules them); the integration tests, which time real servers, never
-# share the machine with each other.
+# (tests/conftest.py schedules them). The integration tests mostly wait (for servers to start,
+# builds, reloads, slow clients), so three workers share two cores; the tests that share a
+# built wheel or a server run on one (loadgroup), and their timing checks compare ratios of
+# interleaved requests, which a busy machine slows alike.
 FAST = ("-W", "error", "-m", "not integration and not browser and not exercises", "-n", "auto")
-INTEGRATION = ("-W", "error", "-m", "integration")
+INTEGRATION = ("-W", "error", "-m", "integration", "-n", "3", "--dist", "loadgroup")
+BROWSER = ("-n", "2", "--dist", "loadgroup")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
 CURRENT = ("-r", "requirements/flask.txt")
@@ -170,7 +173,8 @@ def browser(session: nox.Session) -> None:
     session.install("-r", "requirements/browser.txt")
     if not site_is_fresh():
         session.run("mkdocs", "build", "--strict", "--site-dir", "site")
-    session.run("pytest", "-W", "error", "-m", "browser", *session.posargs)
+    # Two Chromiums, one per core; a module's tests that share a server stay on one.
+    session.run("pytest", "-W", "error", "-m", "browser", *BROWSER, *session.posargs)
 
 
 def site_is_fresh() -> bool:

@@ -134,12 +134,32 @@ def pytest_collection_finish(session):
         pytest.exit("curl is not on the PATH: install it (Debian: apt-get install curl)", 4)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests of one module that share a module-scoped fixture (lesson 14's built wheel, its
+    slow-client servers) form one group (``--dist loadgroup`` puts it on one worker), so a
+    worker builds such a fixture once and no other worker builds it again."""
+    group_of: dict[tuple[str, str], str] = {}
+    for item in items:
+        defs = getattr(item, "_fixtureinfo", None)
+        shared = [
+            (item.nodeid.split("::")[0], name)
+            for name, fixturedefs in (defs.name2fixturedefs.items() if defs else ())
+            if fixturedefs[-1].scope == "module"
+        ]
+        if shared:
+            name = next((group_of[k] for k in shared if k in group_of), "::".join(shared[0]))
+            group_of.update((k, group_of.get(k, name)) for k in shared)
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """With ``-n``: a page's http and pycon blocks share one app and run in page order, so
     they go to one worker as one unit; its console blocks share one folder, so they form a
-    second unit (they never touch the app the others use); every other test goes wherever a
-    worker is free."""
+    second unit (they never touch the app the others use); a group of tests that share a
+    module-scoped fixture is one unit (``@group`` ends their ids under ``--dist loadgroup``);
+    every other test goes wherever a worker is free."""
     from xdist.scheduler import LoadScopeScheduling
 
     console = {
@@ -156,7 +176,7 @@ def pytest_xdist_make_scheduler(config, log):
                 param = nodeid.split("[", 1)[1][:-1]  # 01_routing:lessons/01-routing.md:42
                 example = param.split(":", 1)[0]
                 return f"{example} console" if param in console else example
-            return nodeid
+            return nodeid.rsplit("@", 1)[-1]
 
     return ByPage(config, log)
 

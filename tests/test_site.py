@@ -88,7 +88,10 @@ def visit(browser, site_url):
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-        page.goto(site_url + path, wait_until="networkidle")
+        # "networkidle" alone can return while a long page is still being parsed (seen on
+        # lesson 06 on a busy machine: readyState "loading", half its headings missing).
+        page.goto(site_url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
         return page, problems
 
     yield visit
