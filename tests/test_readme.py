@@ -1,6 +1,7 @@
 """The README's learner command, word for word, in a fresh folder with only the files a clone
 has: a new venv from requirements.txt, then `flask run --debug`, and the lesson's index in a
-real client. (The other command, the whole suite, is what .ci/run runs.)"""
+real client (an integration test); and the Python it names. (The other command, the whole
+suite, is what .ci/run runs.)"""
 
 import re
 import shlex
@@ -8,13 +9,13 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from importlib.metadata import metadata
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 import lessons
 from servers import free_port, serve
-
-pytestmark = pytest.mark.integration
 
 README = (lessons.ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -24,6 +25,7 @@ def learner_command() -> str:
     return re.search(r"```bash\n(python3 -m venv .*)\n```", README)[1]
 
 
+@pytest.mark.integration
 def test_the_learner_command_starts_lesson_01_from_a_fresh_folder(tmp_path):
     command = learner_command()
     setup, run = command.rsplit(" && ", 1)
@@ -45,3 +47,13 @@ def test_the_learner_command_starts_lesson_01_from_a_fresh_folder(tmp_path):
         assert page.status == 200
         assert page.headers.get_content_type() == "text/html"
         assert "/urls" in page.read().decode()  # the index links the lesson's pages
+
+
+def test_the_pins_need_the_python_the_readme_names():
+    """"Python 3.11 or newer", because the pinned Flask-Caching and cachelib say so: pip on 3.10
+    stops at their Requires-Python, as the README warns."""
+    assert "Python 3.11 or newer" in README and "Python 3.11-3.13" in README
+    for name in ("flask-caching", "cachelib"):
+        needs = SpecifierSet(metadata(name)["Requires-Python"])
+        assert "3.11" in needs and "3.10" not in needs, f"{name} {needs}"
+        assert f'"Requires-Python {needs}"' in README, f"the README quotes another pin than {needs}"
