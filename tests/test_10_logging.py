@@ -1,5 +1,7 @@
 """Lesson 10 beyond its page: a factory run twice, real servers writing real log files."""
 
+import logging
+import os
 import re
 import threading
 import time
@@ -23,8 +25,14 @@ def build(tmp_path):
     module = lessons.import_example(EXAMPLE)
     built = []
 
-    def make(log_dir, **config):
-        app = module.create_app({"TESTING": True, "LOG_DIR": str(log_dir), **config})
+    def make(log_dir, from_environ=False, **config):
+        """``log_dir=None``: the app's default folder; ``from_environ``: no test config, so
+        the app reads FLASK_* from the environment, as under `flask run`."""
+        if from_environ:
+            app = module.create_app()
+        else:
+            where = {} if log_dir is None else {"LOG_DIR": str(log_dir)}
+            app = module.create_app({"TESTING": True, **where, **config})
         built.append(app)
         return app
 
@@ -47,6 +55,29 @@ def test_a_second_factory_run_replaces_the_handlers(build, tmp_path):
     assert not (tmp_path / "first" / "app.log").exists()
     lines = (tmp_path / "second" / "app.log").read_text(encoding="utf-8").splitlines()
     assert [line.endswith("[once 127.0.0.1] - index visited") for line in lines] == [True]
+
+
+def test_where_the_log_goes_and_its_level(build, tmp_path, monkeypatch):
+    """The page's "Run it": app.log in the instance folder, unless FLASK_LOG_DIR says where;
+    FLASK_LOG_LEVEL sets the level."""
+
+    def file_of(app):
+        (path,) = [h.baseFilename for h in app.logger.handlers if hasattr(h, "baseFilename")]
+        return path
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "makedirs", lambda *args, **kwargs: None)  # no folder in the repo
+        default = build(None)
+    instance = lessons.EXAMPLES / EXAMPLE / "instance"
+    assert file_of(default) == str(instance / "app.log")
+    assert default.logger.level == logging.INFO
+    for name in [name for name in os.environ if name.startswith("FLASK_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("FLASK_LOG_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("FLASK_LOG_LEVEL", "DEBUG")
+    from_environ = build(None, from_environ=True)
+    assert file_of(from_environ) == str(tmp_path / "elsewhere" / "app.log")
+    assert from_environ.logger.level == logging.DEBUG
 
 
 def test_log_files_stay_out_of_the_repo(build, tmp_path):

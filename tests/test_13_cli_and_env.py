@@ -43,15 +43,25 @@ def wait_for_line(log: Path, text: str, timeout: float = 10.0) -> bool:
 
 
 def check_reloads(
-    workdir: Path, title: str, unwatched: Path, watched: Path, on_path: tuple[Path, ...] = ()
+    workdir: Path,
+    title: str,
+    unwatched: Path,
+    watched: Path,
+    on_path: tuple[Path, ...] = (),
+    without: str = "",
 ) -> None:
     """Run the page's ``flask run`` block under the stat reloader (as on a machine without
     watchdog; the suite's docs tools bring it): a change to ``unwatched`` restarts nothing
     within 4 seconds, a change to ``watched`` restarts, and the log reads as the page says.
 
     ``on_path`` folders go on PYTHONPATH: the reloader watches the Python files under them.
+    ``without``: a part of the page's command left out; the log then names ``watched``.
     """
     (command, expected), *_ = page_steps(title)
+    if without:
+        assert without in command
+        command = command.replace(without, "")
+        expected = f"...\n * Detected change in '...{watched.name}', reloading"
     shadow = workdir / "no-watchdog" / "watchdog"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('use the stat reloader')\n")
@@ -78,6 +88,24 @@ def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
     # exclude pattern, the scratch module would be watched.
     scratch, settings = workdir / "scratch" / "tmp_notes.py", workdir / "settings.toml"
     check_reloads(workdir, "The reloader", scratch, settings, on_path=(workdir,))
+
+
+def test_without_the_pattern_a_module_on_sys_path_is_watched(workdir):
+    """The page's first sentence on the reloader: a .py file in a folder on sys.path is
+    watched though nothing imports it, so the pattern above is what keeps it out."""
+    (workdir / "scratch").mkdir()
+    (workdir / "scratch" / "tmp_notes.py").write_text("# a scratch file\n")
+    (workdir / "settings.toml").write_text("x = 1\n")
+    (workdir / "notes.txt").write_text("not Python, not named\n")
+    scratch = workdir / "scratch" / "tmp_notes.py"
+    check_reloads(
+        workdir,
+        "The reloader",
+        workdir / "notes.txt",
+        scratch,
+        on_path=(workdir,),
+        without=" --exclude-patterns '*/scratch/*'",
+    )
 
 
 def test_extra_files_folder_watches_only_python_files(workdir):
