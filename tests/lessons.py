@@ -615,6 +615,8 @@ def missing_tests(page: Page) -> list[str]:
     """Tests the page names that do not exist: a proof that proves nothing."""
     missing = []
     for n, path, name in test_links(page):
+        if "NN_topic" in path:  # a pattern (docs/writing-a-lesson.md), as examples/NN_topic is
+            continue
         file = ROOT / path
         if not file.is_file():
             missing.append(f"line {n}: no file {path}")

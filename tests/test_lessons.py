@@ -258,6 +258,15 @@ def test_tests_the_page_names_exist(example):
     assert not lessons.missing_tests(page_of(example))
 
 
+OTHER_PAGES = sorted((lessons.ROOT / "docs").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", OTHER_PAGES, ids=lambda p: p.name)
+def test_tests_the_other_pages_name_exist(path):
+    """The home pages, robustness, performance and the rest name tests too: each exists."""
+    assert not lessons.missing_tests(lessons.read_page(path))
+
+
 # ---------------------------------------------------------------- the Chinese edition
 
 ZH_PAGES = sync_zh.zh_pages()
