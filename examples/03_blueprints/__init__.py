@@ -1,12 +1,12 @@
 """Lesson 03 - blueprints: registration, prefixes and endpoints, nesting, resources,
-static files, templates and their search order, and error handlers."""
+static files, templates and their search order, error handlers and URL processors."""
 
 import os
 
 import click
 from flask import Flask, render_template
 
-from . import admin, blog, pages
+from . import admin, blog, lang, pages
 
 
 def create_app(test_config=None):
@@ -21,11 +21,12 @@ def create_app(test_config=None):
 
     # --8<-- [start:register]
     # Each registration replays the blueprint's recorded operations on this app.
-    app.register_blueprint(pages.bp)  # no prefix: "/" and "/<page>"
+    app.register_blueprint(pages.bp)  # no prefix: "/" and "/<page>", and the app's 404 page
     app.register_blueprint(admin.bp, url_prefix="/admin")  # with static files and templates
     app.register_blueprint(blog.parent)  # /blog, with /blog/comments nested inside
     # The same blueprint again, under another name and prefix: endpoints "news.*".
     app.register_blueprint(blog.parent, name="news", url_prefix="/news")
+    app.register_blueprint(lang.bp)  # /en/ and /fr/: its URL processors handle the code
     # --8<-- [end:register]
 
     # FLASK_TRAPS=true also registers the notes' simple_page, for the page's Traps.

@@ -1,6 +1,6 @@
 """The notes' simple_page blueprint: one view for every page template."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from jinja2 import TemplateNotFound
 
 bp = Blueprint("pages", __name__)
@@ -20,3 +20,13 @@ def show(page):
 
 
 # --8<-- [end:pages]
+
+
+# --8<-- [start:app_errorhandler]
+# For the whole app, even a URL that no rule matches (errorhandler: this blueprint's views only).
+@bp.app_errorhandler(404)
+def not_found(e):
+    return render_template("pages/404.html", page=request.path), 404
+
+
+# --8<-- [end:app_errorhandler]
