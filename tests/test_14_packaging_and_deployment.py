@@ -272,6 +272,17 @@ def test_waitress_concurrent_writes_are_all_stored_and_every_connection_closed(
     assert after["opened"] - stats_before["opened"] == CLIENTS * (1 + POSTS_EACH)
 
 
+def test_the_page_states_the_concurrency_figures():
+    """The page's sentence names the figures the test above sends, and the threads of the
+    waitress command it starts."""
+    text = " ".join(PAGE.path.read_text(encoding="utf-8").split())
+    threads = server_command("venv/bin/waitress-serve", "127.0.0.1:8080", 8080)
+    threads = threads[threads.index("--threads") + 1]
+    stated = f"waitress with {threads} threads, {CLIENTS} clients writing {POSTS_EACH} posts each"
+    assert stated in text
+    assert f"at the same time, {CLIENTS * POSTS_EACH:,} in all" in text
+
+
 def test_gunicorn_register_login_post(deployed):
     port = free_port()
     command = server_command("venv/bin/gunicorn", "127.0.0.1:8000", port)
