@@ -38,9 +38,11 @@ def clients():
     ours = module.create_app({"TESTING": False})
     flasks = module.create_app({"TESTING": False})
     flasks.error_handler_spec.clear()  # no handlers: Flask's own error responses
-    for app in (ours, flasks):
-        app.logger.setLevel(logging.CRITICAL)  # /api/boom's traceback is expected
-    return ours.test_client(), flasks.test_client()
+    logger = ours.logger  # both apps' (a logger is named after the app), and the page's
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # /api/boom's traceback is expected
+    yield ours.test_client(), flasks.test_client()
+    logger.setLevel(level)  # the page's blocks read this logger's records
 
 
 def same_meaning(clients, method, path, **kwargs):
