@@ -47,9 +47,9 @@ class NameTaken(InvalidAPIUsage):
 class JSONProvider(DefaultJSONProvider):
     """Flask's JSON, but JSON nested too deep to parse is broken JSON, like any other.
 
-    json.loads() raises RecursionError past about 1,000 levels, and get_json() turns only
-    ValueError into a 400: without this, 3,000 "[" are a 500. An errorhandler for
-    RecursionError would also hide our own recursion bugs behind a 400.
+    json.loads() raises RecursionError for JSON nested deep enough (how deep depends on
+    the Python), and get_json() turns only ValueError into a 400: without this, such a
+    body is a 500. An errorhandler for RecursionError would hide our own bugs behind a 400.
     """
 
     def loads(self, s, **kwargs):
