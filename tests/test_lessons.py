@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -290,6 +291,26 @@ def test_zh_page_runs_what_the_english_page_runs(zh):
         f"{zh_id(zh)} differs from {zh_id(en)}; run `python tests/sync_zh.py` to copy the "
         "English blocks over, then translate any prose it marks:\n" + "\n".join(problems)
     )
+
+
+def prose_figures(path) -> Counter:
+    """The numbers in a page's prose: outside code blocks, includes, attributes and images."""
+    text = re.sub(
+        r"```.*?```|--8<--[^\n]*|\{[^}\n]*\}|\([^)\s]*\.(?:svg|png)\)",
+        "",
+        path.read_text(encoding="utf-8"),
+        flags=re.S,
+    )
+    return Counter(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+@pytest.mark.parametrize("name", ["performance", "robustness"])
+def test_zh_figures_pages_state_the_english_figures(name):
+    """The pages of measured figures (the bench's, the robustness suite's) state them in
+    prose, and tests check the English sentences: the zh page states the same numbers, no
+    more, no fewer, so a new run cannot leave the Chinese page with the old ones."""
+    docs = lessons.ROOT / "docs"
+    assert prose_figures(docs / f"{name}.zh.md") == prose_figures(docs / f"{name}.md")
 
 
 SECTION_IDS = [re.sub(r"[^a-z ]", "", s.lower()).replace(" ", "-") for s in SECTIONS]

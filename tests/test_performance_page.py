@@ -13,7 +13,6 @@ import inspect
 import json
 import re
 import sys
-from collections import Counter
 
 import pytest
 import werkzeug.serving
@@ -415,22 +414,3 @@ def test_the_performance_page_says_what_its_results_show(words):
     assert COMPLETE, "results.json is partial: no claim can be checked against it"
     assert words in PAGE, "the page no longer says this: update CLAIMS with it"
     assert CLAIMS[words](), f"results.json does not bear out: {words!r}"
-
-
-def prose_figures(path) -> Counter:
-    """The numbers in a page's prose, outside code and includes."""
-    text = re.sub(
-        r"```.*?```|--8<--[^\n]*|\{[^}\n]*\}|\([^)\s]*\.(?:svg|png)\)",
-        "",
-        path.read_text(encoding="utf-8"),
-        flags=re.S,
-    )
-    return Counter(re.findall(r"\d+(?:\.\d+)?", text))
-
-
-def test_the_chinese_page_states_the_same_figures():
-    """performance.zh.md translates the prose; its figures are the English page's, no more, no
-    fewer, so a new bench run cannot leave the Chinese page with the old ones."""
-    zh = DOCS / "performance.zh.md"
-    assert zh.is_file(), "docs/performance.zh.md is missing"
-    assert prose_figures(zh) == prose_figures(DOCS / "performance.md")
