@@ -122,13 +122,17 @@ def test_json_20000_deep_is_a_recursion_error_on_every_python():
     on Python 3.8 to 3.13 (each one on this machine), and how deep it goes depends on the
     Python: 1,000 levels are a RecursionError up to 3.11 and parse from 3.12."""
     found = every_python()
+    assert sys.version_info[:2] in found, "not even this Python answered"
+    # As `nox -s history` does: a newcomer's machine may have one Python only, and checks the
+    # ones it has; CI (CI=true), where pyenv has them all, fails on any it lacks.
     missing = [f"{major}.{minor}" for major, minor in CLAIMED if (major, minor) not in found]
-    assert not missing, f"the page claims Python {missing}, which this machine lacks"
+    if os.environ.get("CI") == "true":
+        assert not missing, f"the page claims Python {missing}, which this machine lacks"
     assert {v: outcomes[20_000] for v, outcomes in found.items()} == dict.fromkeys(
-        CLAIMED, "RecursionError"
+        found, "RecursionError"
     )
-    assert {found[v][1_000] for v in CLAIMED if v < (3, 12)} == {"RecursionError"}
-    assert {found[v][1_000] for v in CLAIMED if v >= (3, 12)} == {"parsed"}
+    assert {found[v][1_000] for v in found if v < (3, 12)} <= {"RecursionError"}
+    assert {found[v][1_000] for v in found if v >= (3, 12)} <= {"parsed"}
 
 
 @pytest.mark.integration
