@@ -278,6 +278,20 @@ def zh_id(path) -> str:
     return path.relative_to(lessons.ROOT / "docs").as_posix()
 
 
+# The site's pages (docs/performance/results.md is an include, not a page).
+ENGLISH_PAGES = [
+    p
+    for p in [*(lessons.ROOT / "docs").glob("*.md"), *lessons.LESSONS.glob("*.md")]
+    if not p.name.endswith(sync_zh.SUFFIX)
+]
+
+
+@pytest.mark.parametrize("en", sorted(ENGLISH_PAGES), ids=zh_id)
+def test_every_page_has_its_chinese_edition(en):
+    """The zh edition translates every page: none falls back to the English one."""
+    assert en.with_name(en.stem + sync_zh.SUFFIX).is_file(), f"{zh_id(en)} has no .zh.md"
+
+
 @pytest.mark.parametrize("zh", ZH_PAGES, ids=zh_id)
 def test_zh_page_runs_what_the_english_page_runs(zh):
     """A zh page's front matter, executable blocks (``http``, ``pycon``, ``console``, and the
