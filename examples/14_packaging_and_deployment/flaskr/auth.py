@@ -82,9 +82,12 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html")
     username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:  # no account has either blank: refuse before hashing
+        return form_error("auth/login.html", "Username and password are required.")
     user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
     stored = user["password"] if user else DUMMY_HASH
-    if not check_password_hash(stored, request.form.get("password", "")) or user is None:
+    if not check_password_hash(stored, password) or user is None:
         return form_error("auth/login.html", "Incorrect username or password.")
     session.clear()  # a fresh session on login
     session["user_id"] = user["id"]

@@ -50,6 +50,17 @@ def test_login_gives_one_message_for_any_mistake(client, auth, username, passwor
     assert b"Incorrect" not in client.get("/auth/login").data  # shown once, then gone
 
 
+@pytest.mark.parametrize(("username", "password"), [("", "test"), ("test", ""), ("  ", "x")])
+def test_a_blank_field_is_refused_before_hashing(client, auth, monkeypatch, username, password):
+    def no_hashing(*args):
+        raise AssertionError("a blank field was hashed")
+
+    monkeypatch.setattr("flaskr.auth.check_password_hash", no_hashing)
+    response = auth.login(username, password)
+    assert response.status_code == 400
+    assert b'<div class="flash">Username and password are required.</div>' in response.data
+
+
 def test_logout(client, auth):
     auth.login()
     with client:
