@@ -21,8 +21,8 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 # The default run does each piece of work once: the fast suite once per supported Flask stack
-# (the current pinned stack under coverage), the integration tests once (under coverage), and
-# a report that combines the two. `nox -s tests` is the quick command for one lesson.
+# (the current pinned stack under coverage), the integration tests once, and a report that
+# combines the measured runs. `nox -s tests` is the quick command for one lesson.
 nox.options.sessions = [
     "lint",
     "matrix",  # 2.3, 3.0, 3.1 (the pinned stack, under coverage) and next
@@ -37,11 +37,11 @@ nox.options.sessions = [
 # The fast suite on every core: a page's blocks stay together, in order, on one worker
 # (tests/conftest.py schedules them). The integration tests mostly wait (for servers to start,
 # builds, reloads, slow clients), so three workers share two cores; the tests that share a
-# built wheel or a server run on one (loadgroup), and their timing checks compare ratios of
-# interleaved requests, which a busy machine slows alike.
+# built wheel or a server run on one (tests/conftest.py's scheduler groups them), and their
+# timing checks compare ratios of interleaved requests, which a busy machine slows alike.
 FAST = ("-W", "error", "-m", "not integration and not browser and not exercises", "-n", "auto")
-INTEGRATION = ("-W", "error", "-m", "integration", "-n", "3", "--dist", "loadgroup")
-BROWSER = ("-n", "2", "--dist", "loadgroup")
+INTEGRATION = ("-W", "error", "-m", "integration", "-n", "3")
+BROWSER = ("-n", "2")
 LESSONS = ("-r", "requirements/lessons.txt")
 TESTS = ("-r", "requirements/tests.txt")
 CURRENT = ("-r", "requirements/flask.txt")
@@ -69,9 +69,11 @@ MATRIX = {
 # in .nox/coverage: nox keeps each session's virtualenv in .nox/<name>, and that one is the
 # coverage session's own (sharing it broke the session on a fresh clone).
 COVERAGE = Path(__file__).parent / ".nox" / "_coverage-data"
+# The integration tests are not measured: every line of examples/ runs in the fast suite or
+# the exercises (a fast test imports what only a server imports), and measuring the Python
+# of every server and `flask run` they start made them take half as long again.
 MEASURED = {
     "fast": "the current stack's fast suite",
-    "integration": "the integration tests",
     "exercises": "the exercises session",
 }
 
@@ -126,7 +128,7 @@ def integration(session: nox.Session) -> None:
     if not shutil.which("curl"):
         session.error("curl is not on the PATH: install it (Debian: apt-get install curl)")
     session.install(*CURRENT, *LESSONS, *TESTS)
-    measured(session, "integration", *INTEGRATION)
+    session.run("pytest", *INTEGRATION, *session.posargs)
 
 
 @nox.session
@@ -141,7 +143,7 @@ def exercises(session: nox.Session) -> None:
 @nox.session
 def coverage(session: nox.Session) -> None:
     """100 % of examples/, lines and branches, from the runs the default list makes anyway:
-    the current stack's fast suite (`matrix(flask='3.1')`) and `integration`."""
+    the current stack's fast suite (`matrix(flask='3.1')`) and `exercises`."""
     missing = [what for run, what in MEASURED.items() if not (COVERAGE / run).is_dir()]
     if missing:
         session.error(f"no coverage data from {' and '.join(missing)}: run them first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -134,32 +135,51 @@ def pytest_collection_finish(session):
         pytest.exit("curl is not on the PATH: install it (Debian: apt-get install curl)", 4)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Tests of one module that share a module-scoped fixture (lesson 14's built wheel, its
-    slow-client servers) form one group (``--dist loadgroup`` puts it on one worker), so a
-    worker builds such a fixture once and no other worker builds it again."""
-    group_of: dict[tuple[str, str], str] = {}
-    for item in items:
-        defs = getattr(item, "_fixtureinfo", None)
-        shared = [
-            (item.nodeid.split("::")[0], name)
-            for name, fixturedefs in (defs.name2fixturedefs.items() if defs else ())
-            if fixturedefs[-1].scope == "module"
-        ]
-        if shared:
-            name = next((group_of[k] for k in shared if k in group_of), "::".join(shared[0]))
-            group_of.update((k, group_of.get(k, name)) for k in shared)
-            item.add_marker(pytest.mark.xdist_group(name))
+def module_fixtures_needed(uses: dict[str, set[str]], shared: set[str], name: str) -> set[str]:
+    """The module-scoped fixtures (``shared``) that function ``name`` needs, directly or
+    through the fixtures it takes; ``uses`` maps each function to its argument names."""
+    found, todo, seen = set(), [name], set()
+    while todo:
+        for arg in uses.get(todo.pop(), set()) - seen:
+            seen.add(arg)
+            found |= {arg} & shared
+            todo.append(arg)
+    return found
+
+
+def shared_fixture_groups(folder: Path) -> dict[str, str]:
+    """``file::test`` -> a group name, for the tests of a module that share a module-scoped
+    fixture (lesson 14's built wheel, its slow-client servers): one worker then builds such
+    a fixture once. Read from the source, since the process that hands out tests collects
+    none (and xdist's own ``--dist loadgroup`` marks no longer reach it on pytest 9, which
+    ignores the node id xdist rewrites)."""
+    groups: dict[str, str] = {}
+    for file in sorted(folder.glob("test_*.py")):
+        uses, shared = {}, set()
+        for node in ast.parse(file.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef):
+                uses[node.name] = {a.arg for a in node.args.args}
+                scopes = [k.value for d in node.decorator_list for k in getattr(d, "keywords", [])]
+                if any(getattr(v, "value", None) == "module" for v in scopes):
+                    shared.add(node.name)
+        owner: dict[str, str] = {}  # fixture -> its group, one group when a test needs two
+        for test in (n for n in uses if n.startswith("test_")):
+            fixtures = sorted(module_fixtures_needed(uses, shared, test))
+            if fixtures:
+                name = next(
+                    (owner[f] for f in fixtures if f in owner), f"{file.name}:{fixtures[0]}"
+                )
+                owner.update(dict.fromkeys(fixtures, name))
+                groups[f"tests/{file.name}::{test}"] = name
+    return groups
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """With ``-n``: a page's http and pycon blocks share one app and run in page order, so
     they go to one worker as one unit; its console blocks share one folder, so they form a
-    second unit (they never touch the app the others use); a group of tests that share a
-    module-scoped fixture is one unit (``@group`` ends their ids under ``--dist loadgroup``);
-    every other test goes wherever a worker is free."""
+    second unit (they never touch the app the others use); the tests that share a
+    module-scoped fixture are one unit; every other test goes wherever a worker is free."""
     from xdist.scheduler import LoadScopeScheduling
 
     console = {
@@ -176,8 +196,9 @@ def pytest_xdist_make_scheduler(config, log):
                 param = nodeid.split("[", 1)[1][:-1]  # 01_routing:lessons/01-routing.md:42
                 example = param.split(":", 1)[0]
                 return f"{example} console" if param in console else example
-            return nodeid.rsplit("@", 1)[-1]
+            return groups.get(nodeid.split("[", 1)[0], nodeid)
 
+    groups = shared_fixture_groups(Path(__file__).parent)
     return ByPage(config, log)
 
 

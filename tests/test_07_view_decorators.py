@@ -65,6 +65,18 @@ def test_safe_next_keeps_a_path_and_query_on_this_site(app):
             assert module.safe_next("https://shop.example/cart") is None
 
 
+@pytest.mark.parametrize(
+    "form", [{"username": "", "password": "x"}, {"username": "ada", "password": ""}]
+)
+def test_a_blank_field_is_refused_before_hashing(app, monkeypatch, form):
+    def no_hashing(*args):
+        raise AssertionError("a blank field was hashed")
+
+    monkeypatch.setattr(lessons.import_example(EXAMPLE), "check_password_hash", no_hashing)
+    answer = app.test_client().post("/login", data=form)
+    assert (answer.status_code, answer.text) == (400, "name and password are required\n")
+
+
 @pytest.fixture(scope="module")
 def base_url():
     """*Run it* as the page says: a key in FLASK_SECRET_KEY, then `flask run --debug`."""

@@ -5,6 +5,7 @@ The commands and the lines they print are the page's ``bash`` blocks, so the pag
 test cannot drift apart.
 """
 
+import importlib
 import os
 import subprocess
 import sys
@@ -119,6 +120,20 @@ def test_extra_files_folder_watches_only_python_files(workdir):
         workdir / "conf" / "settings.toml",
         workdir / "conf" / "hooks.py",
     )
+
+
+def test_wsgi_loads_env_from_the_current_folder_before_creating_the_app(tmp_path, monkeypatch):
+    """In-process, what the gunicorn test below shows over the wire: ``wsgi.py`` reads the
+    current folder's .env before create_app(), and the environment keeps what it read."""
+    (tmp_path / ".env").write_text("FLASK_GREETING=from .env\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLASK_GREETING", "unset below, restored after the test")
+    monkeypatch.delenv("FLASK_GREETING")
+    name = f"{lessons.import_example(EXAMPLE).__name__}.wsgi"
+    monkeypatch.setitem(sys.modules, name, None)  # imported afresh below, forgotten after
+    monkeypatch.delitem(sys.modules, name)
+    wsgi = importlib.import_module(name)
+    assert wsgi.app.config["GREETING"] == os.environ["FLASK_GREETING"] == "from .env"
 
 
 def test_a_plugin_command_from_an_installed_package(workdir):

@@ -372,3 +372,33 @@ def test_sync_carries_added_and_removed_blocks_over(tmp_path):
     assert "# 示意，可以自由翻译" in synced
     assert synced.index(sync_zh.NEW) < synced.index("$ echo hi") < synced.index("GET /hello")
     assert "--8<--" not in synced
+
+
+def test_tests_that_share_a_module_fixture_form_one_group(tmp_path):
+    """The scheduler's groups: through another fixture too, and one group for a test that
+    joins two fixtures; a test with only function-scoped fixtures is in none."""
+    from conftest import shared_fixture_groups
+
+    (tmp_path / "test_x.py").write_text(
+        "import pytest\n"
+        "@pytest.fixture(scope='module')\ndef wheel(): ...\n"
+        "@pytest.fixture(scope='module')\ndef server(): ...\n"
+        "@pytest.fixture\ndef venv(wheel): ...\n"
+        "def test_a(venv): ...\n"
+        "def test_b(wheel, server): ...\n"
+        "def test_c(server): ...\n"
+        "def test_d(tmp_path): ...\n"
+    )
+    groups = shared_fixture_groups(tmp_path)
+    assert set(groups) == {f"tests/test_x.py::test_{n}" for n in "abc"}
+    assert len(set(groups.values())) == 1
+    real = shared_fixture_groups(lessons.ROOT / "tests")
+    module = "tests/test_14_packaging_and_deployment.py::"
+    built = {
+        real[module + t]
+        for t in (
+            "test_the_wheel_holds_the_package_and_nothing_else",
+            "test_no_wheel_package_was_needed",
+        )
+    }
+    assert len(built) == 1

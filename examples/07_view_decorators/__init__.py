@@ -99,6 +99,8 @@ def create_app(test_config=None):
     @app.post("/login")
     def login():
         username, password = request.form["username"], request.form["password"]  # 400 if absent
+        if not username or not password:  # no user has either blank: refuse before hashing
+            return "name and password are required\n", 400
         user = USERS.get(username)
         # An unknown name is checked against a dummy hash: it takes as long as a known one.
         stored = user["password_hash"] if user else DUMMY_HASH

@@ -106,6 +106,8 @@ def create_app(test_config=None):
     @app.post("/login")
     def login():
         username, password = request.form["username"], request.form["password"]  # 400 if absent
+        if not username or not password:  # no user has either blank: refuse before hashing
+            return "name and password are required\n", 400
         user = USERS.get(username)
         # An unknown name is checked against a dummy hash: it takes as long as a known one.
         stored = user["password_hash"] if user else DUMMY_HASH
@@ -116,9 +118,12 @@ def create_app(test_config=None):
         return redirect(safe_next(request.form.get("next")) or url_for("index"), code=303)
 
     # Security: logging out changes state, so it is a POST (a link or <img> cannot do it).
+    # Clear only a session that was sent: another site's form arrives without the cookie
+    # (SameSite=Lax), and clearing an empty session would still answer "delete the cookie".
     @app.post("/logout")
     def logout():
-        session.clear()
+        if session:
+            session.clear()
         return redirect(url_for("index"), code=303)
 
     # --8<-- [end:login]
