@@ -201,6 +201,8 @@ def test_flaskr_register_log_in_write_edit_delete(flaskr, person):
 
     page.goto(flaskr + "/")
     page.get_by_role("button", name="Log Out").click()
+    # From / back to /: no URL to wait for, so wait for the page to show the link.
+    page.get_by_role("link", name="Log In").wait_for(timeout=10_000)
     assert page.get_by_role("link", name="Log In").count() == 1
     assert page.get_by_role("link", name="New", exact=True).count() == 0
 

@@ -88,10 +88,10 @@ def visit(browser, site_url):
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-        # "networkidle" alone can return while a long page is still being parsed (seen on
-        # lesson 06 on a busy machine: readyState "loading", half its headings missing).
+        # "load": the page is parsed and its scripts, styles and images are in. (Waiting for
+        # "networkidle" alone once returned while lesson 06 was still being parsed, and
+        # waiting for it after "load" cost half a second a page for nothing.)
         page.goto(site_url + path, wait_until="load")
-        page.wait_for_load_state("networkidle")
         return page, problems
 
     yield visit
@@ -322,6 +322,17 @@ SLIDE_STATE = """() => {
         trimmed: slide.querySelectorAll(".trimmed").length,
     };
 }"""
+# The same for every slide in turn, going on with the deck's own PageDown handler (in one
+# call: a round trip per slide cost a second a deck; test_deck_keys presses real keys).
+EVERY_SLIDE_STATE = f"""(count) => {{
+    const state = {SLIDE_STATE};
+    const states = [];
+    for (let n = 0; n < count; n++) {{
+        states.push(state());
+        document.dispatchEvent(new KeyboardEvent("keydown", {{key: "PageDown"}}));
+    }}
+    return states;
+}}"""
 
 
 @pytest.mark.parametrize("locale", EDITIONS)
@@ -350,13 +361,13 @@ def test_lesson_page_and_deck(visit, lesson, locale):
     assert page.url.split("#")[0].endswith(f"/{prefix}slides/{lesson}/")
     assert page.get_attribute("html", "lang") == locale
     count = int(page.get_attribute("#deck", "data-slides"))
-    bad = []
-    for number in range(1, count + 1):
-        state = page.evaluate(SLIDE_STATE)
-        assert state["hash"] == f"#{number}"
-        if state["tall"] > 0 or state["wide"] > 0 or state["codeWide"] or state["trimmed"]:
-            bad.append((number, state))
-        page.keyboard.press("PageDown")
+    states = page.evaluate(EVERY_SLIDE_STATE, count)
+    assert [state["hash"] for state in states] == [f"#{n}" for n in range(1, count + 1)]
+    bad = [
+        (number, state)
+        for number, state in enumerate(states, 1)
+        if state["tall"] > 0 or state["wide"] > 0 or state["codeWide"] or state["trimmed"]
+    ]
     assert bad == []
     deck_headings = page.eval_on_selector_all(
         ".slide .md-typeset > :is(h1, h2, h3):not(.continued)",
@@ -367,6 +378,29 @@ def test_lesson_page_and_deck(visit, lesson, locale):
         ".slide pre > code", "cs => cs.map(c => c.textContent).join('')"
     )
     assert deck_code == code
+    assert problems == []
+
+
+def test_a_picture_that_comes_late_still_fits_its_slide(browser, site_url):
+    """The deck lays its slides out once the pictures are in: lesson 04's screenshot, held
+    back a second and a half, still fits the slide it is on (it overflowed its slide when
+    the deck did not wait, as it can on a busy machine)."""
+    context = browser.new_context(viewport=PROJECTOR)
+    problems: list[str] = []
+    local_only(context, problems)
+    held = []
+    context.route("**/*.png", lambda route: held.append(route))  # answered after the wait
+    page = context.new_page()
+    page.goto(site_url + "slides/04-request-context/", wait_until="domcontentloaded")
+    page.wait_for_timeout(1500)
+    assert held, "the screenshot was never asked for"
+    for route in held:
+        route.fallback()  # on to local_only
+    page.wait_for_selector("#deck[data-ready]", state="attached")
+    page.wait_for_function("() => [...document.images].every(img => img.complete)")
+    states = page.evaluate(EVERY_SLIDE_STATE, int(page.get_attribute("#deck", "data-slides")))
+    context.close()
+    assert [(n, s) for n, s in enumerate(states, 1) if s["tall"] > 0 or s["wide"] > 0] == []
     assert problems == []
 
 

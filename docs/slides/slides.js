@@ -12,6 +12,9 @@
     window.mermaid.initialize({ startOnLoad: false });
     await window.mermaid.run({ querySelector: ".mermaid" });
   }
+  // Pictures first too: a screenshot still loading has no height yet, and its slide would
+  // overflow once it came in. One that fails to load is left out of the wait.
+  await Promise.all([...deck.querySelectorAll("img")].map((img) => img.decode().catch(() => {})));
   const sources = [...deck.querySelectorAll(":scope > .source")];
   sources.forEach((source) => source.remove());
   let slides = [];
