@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import re
@@ -345,40 +346,58 @@ def history(session: nox.Session) -> None:
                         ]
                         continue
                 sides.setdefault((dist, version), {})[release] = side
-    checked, failed = [], []
-    for (dist, version), releases in sorted(sides.items()):
+
+    def check(side: tuple[str, str]) -> tuple[dict | None, list[str]]:
+        """Install one side in a venv of its own and run its claims there: the report, or
+        None if it runs on no Python here; and what happened, for the log."""
+        (dist, version), releases = side, sides[side]
         requirements, in_pages = history_stack(dist, version)
         if dist == "python":
             order = [tuple(int(p) for p in version.split("."))]
         else:
             order = [current] + [v for v in here if v != current and v >= OLDEST_RUNNER]
-        result = None
+        log = []
         for python in order:
             if python not in here and python != current:
                 continue
             exe = here.get(python) or session.virtualenv.interpreter
             venv = work / f"{dist}-{Path(version).name}-py{python[0]}.{python[1]}"
             report = venv / "report.json"
+            args = ["run", dist, *sorted(releases), "--report", str(report)]
             try:
-                session.run("uv", "venv", "-q", "--allow-existing", "-p", exe, str(venv))
-                session.run("uv", "pip", "install", "-q", "-p", str(venv), *requirements)
-                args = ["run", dist, *sorted(releases), "--report", str(report)]
                 session.run(
+                    "uv", "venv", "-q", "--allow-existing", "-p", exe, str(venv), silent=True
+                )
+                session.run(
+                    "uv", "pip", "install", "-q", "-p", str(venv), *requirements, silent=True
+                )
+                out = session.run(
                     str(venv / "bin" / "python"),
                     "tests/history.py",
                     *args,
                     *([] if in_pages else ["--alone"]),
                     success_codes=[0, 1],
                     external=True,
+                    silent=True,
                 )
             except nox.command.CommandFailed:
-                session.log(
+                log.append(
                     f"{dist} {version} does not run on Python %d.%d: trying another" % python
                 )
                 continue
-            result = json.loads(report.read_text())
-            break
+            return json.loads(report.read_text()), [*log, out or ""]
+        return None, log
+
+    # Each side in a venv of its own, as many at once as there are cores: installing and
+    # starting Pythons is CPU work, and one side at a time left a core idle.
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        done = dict(zip(sorted(sides), pool.map(check, sorted(sides)), strict=True))
+    checked, failed = [], []
+    for (dist, version), (result, log) in done.items():
+        for line in log:
+            session.log(line.rstrip())
         if result is None:
+            releases = sides[(dist, version)]
             names = [c for release, side in releases.items() for c in plan[dist][release][side]]
             unchecked += [f"{c} ({dist} {version} runs on no Python here)" for c in names]
             continue
