@@ -403,7 +403,11 @@ def suite_breakdown(junit: Path) -> dict[str, float]:
 
 
 def fresh_clone(into: Path, commit: str) -> Path:
-    """A fresh clone of this repository at ``commit``: no .nox, no caches, no site."""
+    """A fresh clone of this repository at ``commit``: no .nox, no caches, no site; with
+    ``shared`` (the study notes, the wheels) beside it, as CI has it."""
+    shared = into.parent / "shared"
+    if not shared.exists():
+        shared.symlink_to(ROOT.parent / "shared", target_is_directory=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(into)], check=True)
     subprocess.run(["git", "-C", str(into), "checkout", "-q", "--detach", commit], check=True)
     return into

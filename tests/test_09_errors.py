@@ -157,7 +157,8 @@ def test_flask_run_debug_shows_the_debugger_and_without_it_the_generic_page():
 def test_the_notes_handlers_are_the_notes_own():
     """Traps: "the notes' handlers, as written there". Each function of traps.py's two
     handler regions is lines of the study notes, in the notes' order (quotes aside)."""
-    notes = (lessons.ROOT.parent / "shared" / "seeds").glob("*.txt")
+    notes = sorted((lessons.ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    assert notes, "no study notes in ../shared/seeds/ beside the repository"
     lines = [norm(line) for seed in notes for line in seed.read_text("utf-8").splitlines()]
     source = (lessons.EXAMPLES / EXAMPLE / "traps.py").read_text("utf-8")
     for region in ("notes_handlers", "notes_prefix_handler"):

@@ -18,8 +18,6 @@ import pytest
 import lessons
 from servers import free_port, serve
 
-pytestmark = pytest.mark.integration
-
 EXAMPLE = "13_cli_and_env"
 PAGE = lessons.read_page(lessons.page_for(EXAMPLE))
 
@@ -81,6 +79,7 @@ def check_reloads(
     assert lessons.matches(expected, up_to_reload), log.read_text()
 
 
+@pytest.mark.integration
 def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
     (workdir / "scratch").mkdir()
     (workdir / "scratch" / "tmp_notes.py").write_text("# a scratch file\n")
@@ -91,6 +90,7 @@ def test_the_reloader_watches_extra_files_and_skips_excluded_ones(workdir):
     check_reloads(workdir, "The reloader", scratch, settings, on_path=(workdir,))
 
 
+@pytest.mark.integration
 def test_without_the_pattern_a_module_on_sys_path_is_watched(workdir):
     """The page's first sentence on the reloader: a .py file in a folder on sys.path is
     watched though nothing imports it, so the pattern above is what keeps it out."""
@@ -109,6 +109,7 @@ def test_without_the_pattern_a_module_on_sys_path_is_watched(workdir):
     )
 
 
+@pytest.mark.integration
 def test_extra_files_folder_watches_only_python_files(workdir):
     """The notes' ``--extra-files dirB/``: a folder adds its .py files, not a .toml beside them."""
     (workdir / "conf").mkdir()
@@ -136,6 +137,7 @@ def test_wsgi_loads_env_from_the_current_folder_before_creating_the_app(tmp_path
     assert wsgi.app.config["GREETING"] == os.environ["FLASK_GREETING"] == "from .env"
 
 
+@pytest.mark.integration
 def test_a_plugin_command_from_an_installed_package(workdir):
     venv = workdir / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -146,6 +148,7 @@ def test_a_plugin_command_from_an_installed_package(workdir):
     lessons.check_steps(page_steps("A plugin"), workdir, timeout=300)
 
 
+@pytest.mark.integration
 def test_a_production_server_reads_env_only_through_load_dotenv(workdir):
     (workdir / ".env").write_text("FLASK_GREETING=from .env\n")
     answers = {}

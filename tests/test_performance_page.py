@@ -105,11 +105,6 @@ def gain(run: dict, where: str, label: str) -> float:
     return rates[label]["rps"] / rates["uncached"]["rps"]
 
 
-def stolen(section: str) -> str:
-    """How much CPU time the hypervisor took while a section ran, as the page states it."""
-    return figure(lambda run: run[section]["conditions"]["during"]["steal_pct"], 0, " %")
-
-
 def busy_runs(section: str) -> list[str]:
     return [run for run in bench.RUNS if RESULTS["runs"][run][section]["busy"]]
 
@@ -187,14 +182,10 @@ def claims() -> dict:
         f"This run took {RESULTS['minutes']:.0f} minutes": lambda: RESULTS["minutes"] > 0,
         "other processes used no more than "
         f"{max(r[s]['conditions']['during']['others_cores'] for r in RUNS for s in SECTIONS):.2f}"
-        " cores during any section, under the half-core limit: every busy mark here is stolen "
-        "time": lambda: all(
-            "stolen" in reason for run in RUNS for s in SECTIONS for reason in run[s]["busy"]
+        " cores during any section, and no section was marked busy": lambda: all(
+            not run[s]["busy"] for run in RUNS for s in SECTIONS
         ),
         # Servers
-        f"the hypervisor took {stolen('servers')} of the CPU time while this section ran": (
-            lambda: busy_runs("servers") == list(bench.RUNS)
-        ),
         "gunicorn's 2 sync workers, as lesson 14 deploys them, served "
         f"{figure(lambda run: rps(run, HELLO, GUNICORN) / rps(run, HELLO, DEV), 2, '×')} the dev "
         "server's rate on hello world and "
@@ -202,9 +193,10 @@ def claims() -> dict:
         "blog page, more than 2.5× on both pages in both runs": lambda: both(
             lambda run: all(rps(run, p, GUNICORN) > 2.5 * rps(run, p, DEV) for p in PAGES)
         ),
-        "its p99 latency was above 25 ms in both runs "
-        f"({figure(lambda run: served(run, BLOG, GUNICORN)['p99_ms'], 0, ' ms')})": lambda: both(
-            lambda run: served(run, BLOG, GUNICORN)["p99_ms"] > 25
+        "its p99 latency was at most 25 ms in both runs "
+        f"({figure(lambda run: served(run, BLOG, GUNICORN)['p99_ms'], 0, ' ms')})": lambda: (
+            both(lambda run: served(run, BLOG, GUNICORN)["p99_ms"] <= 25)
+            and all(t["pass"] for t in RESULTS["targets"] if t["section"] == "servers")
         ),
         "gunicorn's two processes also served more than waitress, one process, on both pages "
         "in both runs": lambda: both(
@@ -227,20 +219,15 @@ def claims() -> dict:
                 lambda run: warnings(run, WAITRESS) >= 1000 and warnings(run, WAITRESS_8) >= 1000
             )
         ),
-        "served more than the default 4 on the blog page in both runs, and logged fewer "
-        "warnings": lambda: both(
+        "logged fewer warnings and served more than the default 4 on hello world in both runs, "
+        "but fewer on the blog page in both runs": lambda: both(
             lambda run: (
-                rps(run, BLOG, WAITRESS_8) > rps(run, BLOG, WAITRESS)
-                and warnings(run, WAITRESS_8) < warnings(run, WAITRESS)
+                warnings(run, WAITRESS_8) < warnings(run, WAITRESS)
+                and rps(run, HELLO, WAITRESS_8) > rps(run, HELLO, WAITRESS)
+                and rps(run, BLOG, WAITRESS_8) < rps(run, BLOG, WAITRESS)
             )
         ),
-        "on hello world, each came out ahead in one run": lambda: one_only(
-            lambda run: rps(run, HELLO, WAITRESS_8) > rps(run, HELLO, WAITRESS)
-        ),
         # Downloads
-        f"the hypervisor took {stolen('downloads')} of the CPU time while this section ran": (
-            lambda: busy_runs("downloads") == list(bench.RUNS)
-        ),
         "in both runs the dev server and gunicorn grew by exactly the file's size": lambda: both(
             lambda run: all(
                 abs(download(run, s, "read()")["rss_growth_MiB"] - file_mib) <= 0.01 * file_mib
@@ -260,12 +247,8 @@ def claims() -> dict:
         ),
         "under waitress it grew by "
         f"{figure(lambda run: download(run, WAITRESS, 'send_file')['rss_growth_MiB'], 0, ' MiB')}"
-        ", about 3 % of the file's size": lambda: both(
-            lambda run: (
-                0.025 * file_mib
-                <= download(run, WAITRESS, "send_file")["rss_growth_MiB"]
-                <= 0.035 * file_mib
-            )
+        ", under 3 % of the file's size": lambda: both(
+            lambda run: 5 < download(run, WAITRESS, "send_file")["rss_growth_MiB"] < 0.03 * file_mib
         ),
         "it is the only view that answers Range requests": lambda: both(
             lambda run: all(
@@ -281,13 +264,16 @@ def claims() -> dict:
         f"{figure(nginx, 0, ' MB/s')}"
         "; `send_file` under gunicorn reached "
         f"{figure(lambda run: speed(run, GUNICORN, 'send_file') / nginx(run), 2, '×')}"
-        " of that, meeting its 70 % target in one run only, and the generator under gunicorn "
-        "missed its 1.2 GB/s in both": lambda: (
-            [t["pass"] for t in RESULTS["targets"] if t["target"].startswith("send_file")].count(
+        " of that, meeting its 70 % target in both runs, and the generator under gunicorn "
+        "reached "
+        f"{figure(lambda run: speed(run, GUNICORN, 'generator') / 1000, 2, ' GB/s')}"
+        ", meeting its 1.2 GB/s in one run only": lambda: (
+            [t["pass"] for t in RESULTS["targets"] if t["target"].startswith("send_file")]
+            == [True, True]
+            and [t["pass"] for t in RESULTS["targets"] if t["target"].startswith("gener")].count(
                 True
             )
             == 1
-            and not any(t["pass"] for t in RESULTS["targets"] if t["target"].startswith("gener"))
         ),
         "waitress and gunicorn sent `send_file`'s file faster than the dev server": lambda: both(
             lambda run: all(
@@ -306,19 +292,17 @@ def claims() -> dict:
             "f.read(1024 * 1024)" in source_of("12_streaming_downloads/__init__.py")
         ),
         # Caching
-        "the hypervisor took "
-        f"{RESULTS['runs']['B']['caching']['conditions']['during']['steal_pct']:.0f} % of the "
-        "CPU time in run B": lambda: busy_runs("caching") == ["B"],
         f"each busy for one request's latency ({figure(latency, 0, ' ms')} in-process)": lambda: (
             both(lambda run: 50 <= latency(run) < 60)
         ),
         f"the uncached view reached {figure(littles, 2, '×')} of that prediction, below it in "
         "both runs": lambda: both(lambda run: 0.8 <= littles(run) < 1),
-        f"gained {figure(lambda run: gain(run, 'waitress', 'cached'), 0, '×')} over waitress and "
-        f"{figure(lambda run: gain(run, 'in-process', 'cached'), 0, '×')} in-process here, short "
-        "of the 25× and 100× targets in both runs": lambda: both(
+        f"gained {figure(lambda run: gain(run, 'waitress', 'cached'), 0, '×')} over waitress, "
+        "short of its 25× target in both runs, and "
+        f"{figure(lambda run: gain(run, 'in-process', 'cached'), 0, '×')} in-process, past its "
+        "100× target in both runs": lambda: both(
             lambda run: (
-                gain(run, "waitress", "cached") < 25 and gain(run, "in-process", "cached") < 100
+                gain(run, "waitress", "cached") < 25 and gain(run, "in-process", "cached") >= 100
             )
         ),
         "was lighter in both runs: the same view cached that way would gain "
@@ -335,13 +319,14 @@ def claims() -> dict:
         "Neither run of this section was marked busy": lambda: (
             busy_runs("startup") == busy_runs("suite") == []
         ),
-        f"takes about five times as long, {figure(no_pyc, 1, '×')} the time with them": lambda: (
-            both(lambda run: 4 <= no_pyc(run) < 6)
+        f"takes about four times as long, {figure(no_pyc, 1, '×')} the time with them": lambda: (
+            both(lambda run: 3.5 <= no_pyc(run) < 4.5)
         ),
-        "in both runs some lessons started faster than hello world itself": lambda: both(
-            lambda run: (
-                min(v for k, v in startup(run).items() if k[:2].isdigit())
-                < startup(run)["hello world"]
+        "every lesson but 07 and 14 started within 50 ms of hello world in both runs": lambda: both(
+            lambda run: all(
+                v - startup(run)["hello world"] < 50
+                for k, v in startup(run).items()
+                if k[:2].isdigit() and k[:2] not in ("07", "14")
             )
         ),
         "The two slowest in both runs were lessons 07 and 14, "
@@ -384,7 +369,7 @@ def claims() -> dict:
         f"at least {nox_run('after', 'cpu_s') / 2 / 60:.1f} min however the work is ordered": (
             lambda: RESULTS["machine"]["cores"] == 2 and nox_run("after", "cpu_s") / 2 > 5 * 60
         ),
-        "This layout's run also failed two checks": lambda: (
+        "This layout's run also failed one test on every stack and the coverage report": lambda: (
             RESULTS["runs"]["A"]["suite"][NOX]["before"]["passed"]
             and not RESULTS["runs"]["A"]["suite"][NOX]["after"]["passed"]
         ),
