@@ -1,5 +1,6 @@
 """Lesson 13 with real processes: the reloader, a plugin installed into a fresh venv, and
-a production server that reads .env only through load_dotenv.
+a production server that reads .env only through load_dotenv (and, in-process in the fast
+suite, the same wsgi.py the server loads).
 
 The commands and the lines they print are the page's ``bash`` blocks, so the page and the
 test cannot drift apart.
