@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -61,6 +63,12 @@ def _no_leaks():
     leaked += [f"open file {p}" for p in _repo_files_open() - files]
     assert not leaked, f"test left behind: {leaked}"
 
+
+# scrypt gives the same key for the same password, salt and cost, and takes 0.1 s here. The
+# robustness suites replay lessons 07's and 14's logins hundreds of times (forged hosts,
+# crafted `next` targets): each key is worked out once per process, so every answer stays the
+# same byte for byte. What hashing costs is measured in real servers (integration, bench).
+hashlib.scrypt = functools.lru_cache(maxsize=1024)(hashlib.scrypt)
 
 # Hypothesis keeps caches in ./.hypothesis by default: inside the repo. Outside it instead.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "flask-concepts-hypothesis")
@@ -127,6 +135,26 @@ def console_dirs(tmp_path_factory):
         return dirs[example]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def console_env(tmp_path_factory):
+    """Return the environment for console blocks: tests/forkserver.py's ``flask`` first on
+    the PATH (started on first use), so a worker imports Flask once, not once per command."""
+    import forkserver
+
+    started: list[tuple[subprocess.Popen, dict]] = []
+
+    def get() -> dict[str, str]:
+        if not started:
+            folder = tmp_path_factory.mktemp("forkserver")
+            started.append(forkserver.start(folder, lessons.clean_env()))
+        return {**lessons.clean_env(), "PATH": started[0][1]["PATH"]}
+
+    yield get
+    for server, _ in started:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def pytest_collection_finish(session):

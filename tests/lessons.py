@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import functools
 import importlib
 import json
 import os
@@ -195,7 +196,17 @@ class Page:
 
 
 def read_page(path: Path) -> Page:
-    """Parse front matter and fenced blocks (indented ones too, as in admonitions)."""
+    """Parse front matter and fenced blocks (indented ones too, as in admonitions).
+
+    Parsed once per version of the file: the suite reads each page hundreds of times (every
+    app it builds reads its page's config), and callers only read what they get."""
+    path = Path(path)
+    stat = path.stat()
+    return _parse_page(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=None)  # noqa: UP033 - functools.cache is not on Python 3.8
+def _parse_page(path: Path, _mtime_ns: int, _size: int) -> Page:
     lines = path.read_text(encoding="utf-8").splitlines()
     page = Page(path)
     start = 0
@@ -474,9 +485,9 @@ def check_steps(steps, cwd: Path, env=None, timeout: float = 60, shown_only=Fals
         assert matches(expected, out), f"$ {command}\n-- expected --\n{expected}\n-- got --\n{out}"
 
 
-def check_console(text: str, cwd: Path) -> None:
+def check_console(text: str, cwd: Path, env: dict | None = None) -> None:
     """A console block: its ``$`` commands, run in ``cwd``, print what the page shows."""
-    check_steps(parse_console(text), cwd)
+    check_steps(parse_console(text), cwd, env)
 
 
 def steps_run_by_test(page: Page, title_start: str) -> list[tuple[str, str]]:

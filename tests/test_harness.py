@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask, jsonify
 
@@ -195,6 +199,35 @@ def test_console_block_with_a_wrong_claim_fails(tmp_path, monkeypatch, text):
     monkeypatch.setenv("FLASK_APP", "leaked")
     with pytest.raises(AssertionError):
         lessons.check_console(text, tmp_path)
+
+
+# Through tests/forkserver.py and through the venv's own `flask`: the same output and status.
+FORKED = [
+    "flask --app examples/13_cli_and_env --help",
+    'flask --app examples/02_configuration show-config || echo "exit status $?"',  # traceback
+    "echo 'print(6 * 7)' | flask --app examples/13_cli_and_env shell",  # standard input
+    "flask --app examples/13_cli_and_env no-such-command || echo $?",
+    "FLASK_APP=examples/13_cli_and_env flask routes",
+    "mkdir -p sub && cd sub && flask --version",
+    # A Python setting of its own: the real `flask` runs it (the server started without it).
+    "echo 'import sys; print(sys.warnoptions)' | PYTHONWARNINGS=ignore FLASK_APP=examples/13_cli_and_env"
+    " flask shell",
+]
+
+
+def test_a_forked_flask_command_is_the_real_command(tmp_path, console_env):
+    (tmp_path / "examples").symlink_to(lessons.EXAMPLES, target_is_directory=True)
+    env = console_env()
+    client = subprocess.run(["bash", "-c", "command -v flask"], env=env, capture_output=True)
+    assert client.stdout.decode().strip() != str(Path(sys.executable).parent / "flask")
+    for command in FORKED:
+        runs = [
+            subprocess.run(["bash", "-c", command], cwd=tmp_path, env=e, capture_output=True)
+            for e in (env, lessons.clean_env())
+        ]
+        forked, real = ((r.returncode, r.stdout, r.stderr) for r in runs)
+        assert forked == real, command
+    assert b"['ignore']" in real[1]
 
 
 def test_no_hypothesis_profile_has_a_deadline():

@@ -214,9 +214,9 @@ def block_params():
 
 
 @pytest.mark.parametrize(("example", "block"), list(block_params()))
-def test_block(example, block, lesson_states, console_dirs):
+def test_block(example, block, lesson_states, console_dirs, console_env):
     if block.lang == "console":
-        lessons.check_console(block.text, console_dirs(example))
+        lessons.check_console(block.text, console_dirs(example), console_env())
         return
     lesson = lesson_states(example, block.config)
     if block.lang == "http":

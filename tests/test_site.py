@@ -118,6 +118,22 @@ def test_page_loads_offline(visit, path):
     assert "--8<--" not in page.content(), "an include was not expanded"
 
 
+def test_a_request_to_another_host_is_stopped_and_noted(browser, site_url):
+    """What every browser test relies on (tests/browser.py's ``local_only``): a request to
+    another host, or to a name that only starts like 127.0.0.1, is aborted and noted; the
+    site's own requests go through."""
+    context = browser.new_context()
+    problems: list[str] = []
+    local_only(context, problems)
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    fetch = "url => fetch(url).then(r => r.status, () => 'aborted')"
+    others = ["http://203.0.113.9/x.css", "http://127.0.0.1.evil.example/"]
+    assert [page.evaluate(fetch, url) for url in [site_url, *others]] == [200, *["aborted"] * 2]
+    context.close()
+    assert problems == [f"request to another host: {url}" for url in others]
+
+
 @pytest.mark.parametrize("locale", EDITIONS)
 def test_every_page_has_a_language_switch(locale):
     """Every page of an edition says its language and links to the same page in every
