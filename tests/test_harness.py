@@ -210,8 +210,8 @@ FORKED = [
     "FLASK_APP=examples/13_cli_and_env flask routes",
     "mkdir -p sub && cd sub && flask --version",
     # A Python setting of its own: the real `flask` runs it (the server started without it).
-    "echo 'import sys; print(sys.warnoptions)' | PYTHONWARNINGS=ignore FLASK_APP=examples/13_cli_and_env"
-    " flask shell",
+    "echo 'import sys; print(sys.warnoptions)' | PYTHONWARNINGS=ignore"
+    " FLASK_APP=examples/13_cli_and_env flask shell",
 ]
 
 
