@@ -14,6 +14,8 @@ request, whatever the lesson:
 
 from __future__ import annotations
 
+import fcntl
+import pickle
 import re
 import secrets
 import sqlite3
@@ -232,9 +234,21 @@ BATCH = 25  # requests per hypothesis example: fewer, larger examples cost far l
 
 
 @pytest.fixture(scope="session")
-def generated() -> list[dict]:
-    """figures.REQUESTS generated requests, drawn once per process and sent to every lesson:
-    drawing them costs more than sending them."""
+def generated(tmp_path_factory, worker_id) -> list[dict]:
+    """figures.REQUESTS generated requests, drawn once per run and sent to every lesson:
+    drawing them costs more than sending them. With -n, the first worker to need them draws
+    them (the seed is fixed, so any worker would draw the same) and the others read them."""
+    if worker_id == "master":
+        return draw_requests()
+    shared = tmp_path_factory.getbasetemp().parent / "generated-requests.pickle"
+    with shared.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+        if not shared.exists():
+            shared.write_bytes(pickle.dumps(draw_requests()))
+        return pickle.loads(shared.read_bytes())  # noqa: S301 - written by this run
+
+
+def draw_requests() -> list[dict]:
     drawn: list[dict] = []
 
     @settings(
