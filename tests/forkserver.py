@@ -64,10 +64,13 @@ def start(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen, dict[str
         )
     )
     client.chmod(0o755)
+    # Never measured by coverage: a forked child would write to the data file its parent has
+    # open (under coverage the suite runs the real `flask` instead: tests/conftest.py).
+    unmeasured = {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
     with (folder / "server.log").open("w") as log:
         server = subprocess.Popen(
             [sys.executable, __file__, str(sock)],
-            env=env,
+            env=unmeasured,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=log,

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import forkserver
 import pytest
 from flask import Flask, jsonify
 
@@ -212,19 +213,24 @@ FORKED = [
 ]
 
 
-def test_a_forked_flask_command_is_the_real_command(tmp_path, console_env):
+def test_a_forked_flask_command_is_the_real_command(tmp_path):
     (tmp_path / "examples").symlink_to(lessons.EXAMPLES, target_is_directory=True)
-    env = console_env()
-    client = subprocess.run(["bash", "-c", "command -v flask"], env=env, capture_output=True)
-    assert client.stdout.decode().strip() != str(Path(sys.executable).parent / "flask")
-    for command in FORKED:
-        runs = [
-            subprocess.run(["bash", "-c", command], cwd=tmp_path, env=e, capture_output=True)
-            for e in (env, lessons.clean_env())
-        ]
-        forked, real = ((r.returncode, r.stdout, r.stderr) for r in runs)
-        assert forked == real, command
-    assert b"['ignore']" in real[1]
+    (tmp_path / "server").mkdir()
+    server, env = forkserver.start(tmp_path / "server", lessons.clean_env())
+    try:
+        client = subprocess.run(["bash", "-c", "command -v flask"], env=env, capture_output=True)
+        assert client.stdout.decode().strip() != str(Path(sys.executable).parent / "flask")
+        for command in FORKED:
+            runs = [
+                subprocess.run(["bash", "-c", command], cwd=tmp_path, env=e, capture_output=True)
+                for e in (env, lessons.clean_env())
+            ]
+            forked, real = ((r.returncode, r.stdout, r.stderr) for r in runs)
+            assert forked == real, command
+        assert b"['ignore']" in real[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_no_hypothesis_profile_has_a_deadline():
