@@ -140,17 +140,12 @@ def console_dirs(tmp_path_factory):
 @pytest.fixture(scope="session")
 def console_env(tmp_path_factory):
     """Return the environment for console blocks: tests/forkserver.py's ``flask`` first on
-    the PATH (started on first use), so a worker imports Flask once, not once per command.
-    Under coverage each command starts its own measured Python instead: a forked child would
-    write to the data file its parent has open."""
+    the PATH (started on first use), so a worker imports Flask once, not once per command."""
     import forkserver
-    from coverage import Coverage
 
     started: list[tuple[subprocess.Popen, dict]] = []
 
     def get() -> dict[str, str]:
-        if Coverage.current() is not None:
-            return lessons.clean_env()
         if not started:
             folder = tmp_path_factory.mktemp("forkserver")
             started.append(forkserver.start(folder, lessons.clean_env()))

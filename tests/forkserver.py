@@ -64,8 +64,8 @@ def start(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen, dict[str
         )
     )
     client.chmod(0o755)
-    # Never measured by coverage: a forked child would write to the data file its parent has
-    # open (under coverage the suite runs the real `flask` instead: tests/conftest.py).
+    # The server itself is never measured: a forked child would write to the data file its
+    # parent has open. Each child starts coverage of its own where the command's would.
     unmeasured = {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
     with (folder / "server.log").open("w") as log:
         server = subprocess.Popen(
@@ -141,6 +141,10 @@ def run(command: dict, fds: list[int]) -> None:
     sys.argv = command["argv"]
     sys.path[0] = str(FLASK.parent)  # as for a script run from the venv's bin folder
     sys.excepthook = from_the_script
+    if "COVERAGE_PROCESS_CONFIG" in os.environ:  # the suite under coverage: as a new Python
+        import coverage  # would, with a data file of this command's own
+
+        coverage.process_startup()
     runpy.run_path(str(FLASK), run_name="__main__")
     sys.exit(0)
 
