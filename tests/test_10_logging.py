@@ -57,6 +57,16 @@ def test_a_second_factory_run_replaces_the_handlers(build, tmp_path):
     assert [line.endswith("[once 127.0.0.1] - index visited") for line in lines] == [True]
 
 
+def test_an_answer_before_the_id_is_assigned_is_no_500(build, tmp_path):
+    """A before_request that answers before ``assign_request_id`` does (a login check added
+    first, say) ends the request there: its answer goes out, without an id, not as a 500."""
+    app = build(tmp_path)
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: ("sign in first", 401))
+    response = app.test_client().get("/", headers={"X-Request-ID": "never-assigned"})
+    assert (response.status_code, response.text) == (401, "sign in first")
+    assert "X-Request-ID" not in response.headers
+
+
 def test_where_the_log_goes_and_its_level(build, tmp_path, monkeypatch):
     """The page's "Run it": app.log in the instance folder, unless FLASK_LOG_DIR says where;
     FLASK_LOG_LEVEL sets the level."""

@@ -50,10 +50,12 @@ def create_app(test_config=None):
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
 
-    # Send the id back, so a user's bug report can quote it and you can grep for it.
+    # Send the id back, so a user's bug report can quote it and you can grep for it. (No id
+    # when a before_request registered earlier answered first: `g` then has none.)
     @app.after_request
     def return_request_id(response):
-        response.headers["X-Request-ID"] = g.request_id
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
         return response
 
     # --8<-- [end:request_id]
