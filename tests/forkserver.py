@@ -10,7 +10,7 @@ cannot stand in for exactly (its environment sets a ``PYTHON*`` variable differe
 server's, read as Python starts), or any command when the server is not running, runs the
 real ``flask``. ``tests/test_harness.py`` runs the same commands both ways.
 
-Run as ``python tests/forkserver.py SOCKET``; the suite starts it with ``start(folder)``.
+Run as ``python tests/forkserver.py SOCKET``; the suite starts it with ``start(folder, env)``.
 """
 
 from __future__ import annotations
